@@ -1,1 +1,15 @@
-//! placeholder
+//! What every onestop service shares: configuration, telemetry, database connection
+//! and migrations, server bootstrap (health, reflection, tracing, auth, graceful
+//! shutdown) and the one mapping from service errors to `tonic::Status`.
+
+pub mod auth;
+pub mod config;
+pub mod database;
+pub mod error;
+pub mod server;
+pub mod shutdown;
+pub mod telemetry;
+
+pub use auth::{Claims, Role};
+pub use config::Config;
+pub use error::{FieldViolation, ServiceError};

@@ -1,0 +1,278 @@
+//! Layered configuration: defaults → optional `onestop.toml` → `ONESTOP_*` environment
+//! (nested keys joined with `__`) → validation naming the bad key.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Every setting of the suite; each has a default that works on a laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Folder for SQLite files and the generated signing secret.
+    pub data_dir: PathBuf,
+    /// One database for every service (`sqlite://…` or `postgres://…`); unset means a
+    /// SQLite file per service in `data_dir`.
+    pub database_url: Option<String>,
+    /// Redis for fan-out, caches and leases; unset means in-process.
+    pub redis_url: Option<String>,
+    /// Base of the public links printed in QR codes, e.g. `https://ttpvhcc.example.vn`.
+    pub public_base_url: String,
+    /// Address every server binds to.
+    pub bind_host: String,
+    /// Listening ports.
+    pub ports: Ports,
+    /// Token signing.
+    pub auth: AuthConfig,
+    /// Longest time one request may take, in seconds.
+    pub request_timeout_secs: u64,
+    /// Database connection pool size per service.
+    pub database_max_connections: u32,
+}
+
+/// Listening port of each server; 0 picks a free one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ports {
+    /// HTTP gateway (pages, REST).
+    pub gateway: u16,
+    /// Catalogue gRPC service.
+    pub catalogue: u16,
+    /// Dossier gRPC service.
+    pub dossier: u16,
+    /// Queue gRPC service.
+    pub queue: u16,
+    /// Notification gRPC service.
+    pub notify: u16,
+}
+
+/// How tokens are signed and checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// HS256 secret shared by every replica; unset means one generated into
+    /// `data_dir/jwt-secret` on first start (embedded default only).
+    pub secret: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("onestop-data"),
+            database_url: None,
+            redis_url: None,
+            public_base_url: "http://localhost:8080".into(),
+            bind_host: "127.0.0.1".into(),
+            ports: Ports {
+                gateway: 8080,
+                catalogue: 50051,
+                dossier: 50052,
+                queue: 50053,
+                notify: 50054,
+            },
+            auth: AuthConfig { secret: None },
+            request_timeout_secs: 30,
+            database_max_connections: 10,
+        }
+    }
+}
+
+/// A setting that cannot be used, with the key that names it.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("invalid configuration `{key}`: {message}")]
+pub struct ConfigError {
+    /// Dotted key, e.g. `ports.gateway`.
+    pub key: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Config {
+    /// The layered sources: defaults, then `file` if it exists, then `ONESTOP_*` variables.
+    pub fn figment(file: Option<&Path>) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        let file = file.map(Path::to_path_buf).unwrap_or_else(|| "onestop.toml".into());
+        if file.exists() {
+            figment = figment.merge(Toml::file(file));
+        }
+        figment.merge(Env::prefixed("ONESTOP_").split("__"))
+    }
+
+    /// Loads and validates the configuration from `figment`.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Config = figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            let key = if key.is_empty() { "(root)".into() } else { key };
+            ConfigError::new(&key, e.kind.to_string())
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Loads defaults → file → environment and validates.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_figment(Self::figment(file))
+    }
+
+    /// Checks every value and names the first bad key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.data_dir.as_os_str().is_empty() {
+            return Err(ConfigError::new("data_dir", "must not be empty"));
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::new(
+                "database_url",
+                format!("`{url}` must start with sqlite:, postgres:// or postgresql://"),
+            ));
+        }
+        if let Some(url) = &self.redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(ConfigError::new(
+                "redis_url",
+                format!("`{url}` must start with redis:// or rediss://"),
+            ));
+        }
+        let base = &self.public_base_url;
+        if !(base.starts_with("http://") || base.starts_with("https://"))
+            || base.ends_with('/')
+            || base.len() < "http://x".len()
+        {
+            return Err(ConfigError::new(
+                "public_base_url",
+                format!("`{base}` must be an http(s) URL without a trailing slash"),
+            ));
+        }
+        if self.bind_host.trim().is_empty() {
+            return Err(ConfigError::new("bind_host", "must not be empty"));
+        }
+        if self.request_timeout_secs == 0 || self.request_timeout_secs > 3600 {
+            return Err(ConfigError::new(
+                "request_timeout_secs",
+                "must be between 1 and 3600",
+            ));
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError::new(
+                "database_max_connections",
+                "must be at least 1",
+            ));
+        }
+        if let Some(secret) = &self.auth.secret
+            && secret.len() < 32
+        {
+            return Err(ConfigError::new(
+                "auth.secret",
+                "must be at least 32 characters",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Database URL and PostgreSQL schema for one service.
+    pub fn database_for(&self, service: &str) -> (String, Option<String>) {
+        match &self.database_url {
+            Some(url) if url.starts_with("postgres") => (url.clone(), Some(service.to_string())),
+            Some(url) => (url.clone(), None),
+            None => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join(format!("{service}.db")).display()
+                ),
+                None,
+            ),
+        }
+    }
+
+    /// Public link of a procedure page.
+    pub fn procedure_url(&self, code: &str) -> String {
+        format!("{}/p/{code}", self.public_base_url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::providers::Serialized;
+
+    fn with(key: &str, value: impl Serialize) -> Result<Config, ConfigError> {
+        Config::from_figment(
+            Figment::from(Serialized::defaults(Config::default())).merge((key, value)),
+        )
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let config = with("bind_host", "127.0.0.1").unwrap();
+        assert_eq!(config.ports.catalogue, 50051);
+        assert_eq!(config.ports.gateway, 8080);
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        assert_eq!(with("database_url", "mysql://x").unwrap_err().key, "database_url");
+        assert_eq!(with("redis_url", "http://x").unwrap_err().key, "redis_url");
+        assert_eq!(
+            with("public_base_url", "ftp://x").unwrap_err().key,
+            "public_base_url"
+        );
+        assert_eq!(
+            with("public_base_url", "https://a.vn/").unwrap_err().key,
+            "public_base_url"
+        );
+        assert_eq!(
+            with("request_timeout_secs", 0).unwrap_err().key,
+            "request_timeout_secs"
+        );
+        assert_eq!(with("auth.secret", "short").unwrap_err().key, "auth.secret");
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_keys_name_their_key() {
+        let err = with("ports.gateway", "eighty").unwrap_err();
+        assert_eq!(err.key, "ports.gateway");
+        let err = with("ports.gateway", 70000).unwrap_err();
+        assert_eq!(err.key, "ports.gateway");
+        let err = with("colour", "blue").unwrap_err();
+        assert!(err.message.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn file_then_environment_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("site.toml", "public_base_url = \"https://a.vn\"\n[ports]\nqueue = 6000\n")?;
+            jail.set_env("ONESTOP_PORTS__QUEUE", "7000");
+            jail.set_env("ONESTOP_DATABASE_URL", "postgres://u@h/db");
+            let config = Config::load(Some(Path::new("site.toml"))).unwrap();
+            assert_eq!(config.public_base_url, "https://a.vn");
+            assert_eq!(config.ports.queue, 7000);
+            assert_eq!(
+                config.database_for("queue"),
+                ("postgres://u@h/db".to_string(), Some("queue".to_string()))
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn default_database_is_a_sqlite_file_per_service() {
+        let (url, schema) = Config::default().database_for("catalogue");
+        assert_eq!(url, "sqlite://onestop-data/catalogue.db?mode=rwc");
+        assert_eq!(schema, None);
+    }
+}
