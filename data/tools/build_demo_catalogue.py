@@ -661,6 +661,12 @@ def build(shared: Path) -> tuple[dict, dict]:
             counters["with_result"] += 1
         if legal:
             counters["with_legal_basis"] += 1
+        if result or legal:
+            what = " và ".join(x for x, v in (("Kết quả", result), ("căn cứ pháp lý", legal)) if v)
+            notes.append(f"{what} điền theo văn bản pháp luật (CSV nguồn không có các cột này).")
+        steps = steps_for(domain, code, name)
+        if steps:
+            notes.append("Các bước là mô tả chung của lĩnh vực, không chép từ nguồn.")
         conditions = CONDITIONS.get(code, "")
         if conditions:
             notes.append("Điều kiện ghi theo Điều 8 Luật Hôn nhân và gia đình 2014.")
@@ -678,7 +684,7 @@ def build(shared: Path) -> tuple[dict, dict]:
             "fees": fees,
             "fee_note": fee_note,
             "components": components,
-            "steps": steps_for(domain, code, name),
+            "steps": steps,
             "result": result,
             "legal_basis": legal,
             "conditions": conditions,

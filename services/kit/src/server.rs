@@ -23,7 +23,7 @@ pub struct ServeOptions {
 /// Serves `routes` (whose gRPC service names are `service_names`) on `listener` until
 /// `shutdown` resolves, then drains in-flight requests.
 pub async fn serve(
-    service_names: &[&str],
+    service_names: &'static [&'static str],
     routes: Routes,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,

@@ -37,7 +37,16 @@ mod tests {
         assert!(s.starts_with("<?xml") && s.contains("<svg"), "{}", &s[..60]);
         let p = png("http://localhost:8080/p/1.001193").unwrap();
         assert_eq!(&p[..8], b"\x89PNG\r\n\x1a\n");
-        let decoded = image::load_from_memory(&p).unwrap();
+        let decoded = image::load_from_memory(&p).unwrap().to_luma8();
         assert!(decoded.width() >= 240);
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            decoded.width() as usize,
+            decoded.height() as usize,
+            |x, y| decoded.get_pixel(x as u32, y as u32).0[0],
+        );
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, text) = grids[0].decode().unwrap();
+        assert_eq!(text, "http://localhost:8080/p/1.001193");
     }
 }
