@@ -342,7 +342,8 @@ async fn writes_need_an_admin_token() {
 #[tokio::test]
 async fn health_answers_for_the_service() {
     let catalogue = spawn_catalogue().await;
-    let mut health = tonic_health::pb::health_client::HealthClient::connect(format!("http://{}", catalogue.addr)).await.unwrap();
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", catalogue.addr)).unwrap().connect().await.unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
     for service in ["", onestop_catalogue::SERVICE_NAME] {
         let status = health
             .check(tonic_health::pb::HealthCheckRequest { service: service.into() })
