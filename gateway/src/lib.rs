@@ -1,1 +1,135 @@
-//! placeholder
+//! The onestop gateway: public web pages in front of the gRPC services. For now it
+//! serves the procedure catalogue: search (`/`), a procedure's public page
+//! (`/p/{code}`) and its QR code (`/p/{code}/qr.svg`, `/p/{code}/qr.png`).
+
+mod pages;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use onestop_proto::catalogue::v1 as pb;
+use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
+use serde::Deserialize;
+use tonic::transport::{Channel, Endpoint};
+
+/// Where the gateway finds each service.
+#[derive(Debug, Clone)]
+pub struct Upstreams {
+    /// Catalogue gRPC address, e.g. `http://127.0.0.1:50051`.
+    pub catalogue: String,
+}
+
+#[derive(Clone)]
+struct AppState {
+    catalogue: CatalogueServiceClient<Channel>,
+}
+
+/// The gateway's routes over lazily connected service clients.
+pub fn router(upstreams: &Upstreams) -> Result<Router, tonic::transport::Error> {
+    let channel = Endpoint::from_shared(upstreams.catalogue.clone())?.connect_lazy();
+    let state = AppState { catalogue: CatalogueServiceClient::new(channel) };
+    Ok(Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/p/{code}", get(procedure_page))
+        .route("/p/{code}/qr.svg", get(qr_svg))
+        .route("/p/{code}/qr.png", get(qr_png))
+        .with_state(state))
+}
+
+/// Serves the gateway on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    upstreams: Upstreams,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(&upstreams).map_err(std::io::Error::other)?;
+    tracing::info!(addr = ?listener.local_addr().ok(), "gateway listening");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+#[derive(Deserialize)]
+struct HomeQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    field: String,
+}
+
+fn status_page(status: tonic::Status) -> Response {
+    let code = match status.code() {
+        tonic::Code::NotFound => StatusCode::NOT_FOUND,
+        tonic::Code::InvalidArgument => StatusCode::BAD_REQUEST,
+        tonic::Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (code, Html(pages::error(code.as_u16(), status.message()))).into_response()
+}
+
+async fn home(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> Response {
+    let mut catalogue = state.catalogue.clone();
+    let fields = match catalogue.list_fields(pb::ListFieldsRequest {}).await {
+        Ok(r) => r.into_inner().fields,
+        Err(s) => return status_page(s),
+    };
+    let results = if !query.q.trim().is_empty() {
+        match catalogue
+            .search_procedures(pb::SearchProceduresRequest { query: query.q.clone(), page_size: 50 })
+            .await
+        {
+            Ok(r) => Some(r.into_inner().procedures),
+            Err(s) if s.code() == tonic::Code::InvalidArgument => Some(Vec::new()),
+            Err(s) => return status_page(s),
+        }
+    } else if !query.field.is_empty() {
+        match catalogue
+            .list_procedures(pb::ListProceduresRequest { field_code: query.field.clone(), page_size: 500, ..Default::default() })
+            .await
+        {
+            Ok(r) => Some(r.into_inner().procedures),
+            Err(s) => return status_page(s),
+        }
+    } else {
+        None
+    };
+    Html(pages::home(&query.q, &query.field, &fields, results.as_deref())).into_response()
+}
+
+async fn procedure_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    match state
+        .catalogue
+        .clone()
+        .get_procedure(pb::GetProcedureRequest { code, version: 0 })
+        .await
+    {
+        Ok(r) => Html(pages::procedure(&r.into_inner())).into_response(),
+        Err(s) => status_page(s),
+    }
+}
+
+async fn qr(state: AppState, code: String, format: pb::QrFormat) -> Response {
+    match state
+        .catalogue
+        .clone()
+        .get_procedure_qr(pb::GetProcedureQrRequest { code, format: format.into() })
+        .await
+    {
+        Ok(r) => {
+            let r = r.into_inner();
+            ([(header::CONTENT_TYPE, r.content_type)], r.data).into_response()
+        }
+        Err(s) => status_page(s),
+    }
+}
+
+async fn qr_svg(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    qr(state, code, pb::QrFormat::Svg).await
+}
+
+async fn qr_png(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    qr(state, code, pb::QrFormat::Png).await
+}
