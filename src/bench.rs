@@ -14,16 +14,52 @@ use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use tonic::transport::Channel;
 
-const ACTIONS: &[&str] = &["Đăng ký", "Cấp", "Chứng thực", "Xác nhận", "Thay đổi", "Gia hạn", "Điều chỉnh", "Hỗ trợ"];
+const ACTIONS: &[&str] = &[
+    "Đăng ký",
+    "Cấp",
+    "Chứng thực",
+    "Xác nhận",
+    "Thay đổi",
+    "Gia hạn",
+    "Điều chỉnh",
+    "Hỗ trợ",
+];
 const OBJECTS: &[&str] = &[
-    "khai sinh", "kết hôn", "khai tử", "hộ kinh doanh", "quyền sử dụng đất", "bản sao từ bản chính",
-    "chữ ký", "tình trạng hôn nhân", "trợ cấp xã hội", "giấy phép xây dựng", "nuôi con nuôi", "giám hộ",
+    "khai sinh",
+    "kết hôn",
+    "khai tử",
+    "hộ kinh doanh",
+    "quyền sử dụng đất",
+    "bản sao từ bản chính",
+    "chữ ký",
+    "tình trạng hôn nhân",
+    "trợ cấp xã hội",
+    "giấy phép xây dựng",
+    "nuôi con nuôi",
+    "giám hộ",
 ];
 const QUERIES: &[&str] = &[
-    "dang ky khai sinh", "chung thuc ban sao", "ho kinh doanh", "xac nhan tinh trang hon nhan",
-    "giay phep xay dung", "tro cap", "1.000123", "cap",
+    "dang ky khai sinh",
+    "chung thuc ban sao",
+    "ho kinh doanh",
+    "xac nhan tinh trang hon nhan",
+    "giay phep xay dung",
+    "tro cap",
+    "1.000123",
+    "cap",
 ];
-const FIELDS: &[&str] = &["Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Bảo trợ xã hội", "Người có công", "Hộ kinh doanh", "Nuôi con nuôi", "Giáo dục", "Văn hóa"];
+const FIELDS: &[&str] = &[
+    "Hộ tịch",
+    "Chứng thực",
+    "Đất đai",
+    "Xây dựng",
+    "Bảo trợ xã hội",
+    "Người có công",
+    "Hộ kinh doanh",
+    "Nuôi con nuôi",
+    "Giáo dục",
+    "Văn hóa",
+];
 
 fn generated_catalogue(n: usize) -> Vec<u8> {
     let procedures: Vec<serde_json::Value> = (0..n)
@@ -71,12 +107,20 @@ where
     for i in 0..requests {
         let t = Instant::now();
         call(i).await;
-        hist.record(t.elapsed().as_micros().max(1) as u64).expect("record");
+        hist.record(t.elapsed().as_micros().max(1) as u64)
+            .expect("record");
     }
-    Stats { hist, elapsed: start.elapsed() }
+    Stats {
+        hist,
+        elapsed: start.elapsed(),
+    }
 }
 
-async fn throughput(client: &CatalogueServiceClient<Channel>, requests: usize, tasks: usize) -> f64 {
+async fn throughput(
+    client: &CatalogueServiceClient<Channel>,
+    requests: usize,
+    tasks: usize,
+) -> f64 {
     let start = Instant::now();
     let mut handles = Vec::new();
     for t in 0..tasks {
@@ -85,7 +129,10 @@ async fn throughput(client: &CatalogueServiceClient<Channel>, requests: usize, t
             for i in 0..requests / tasks {
                 let query = QUERIES[(i + t) % QUERIES.len()].to_string();
                 client
-                    .search_procedures(pb::SearchProceduresRequest { query, page_size: 20 })
+                    .search_procedures(pb::SearchProceduresRequest {
+                        query,
+                        page_size: 20,
+                    })
                     .await
                     .expect("search");
             }
@@ -97,7 +144,12 @@ async fn throughput(client: &CatalogueServiceClient<Channel>, requests: usize, t
     (requests / tasks * tasks) as f64 / start.elapsed().as_secs_f64()
 }
 
-async fn run_backend(name: &str, target: DatabaseTarget, procedures: usize, requests: usize) -> anyhow::Result<()> {
+async fn run_backend(
+    name: &str,
+    target: DatabaseTarget,
+    procedures: usize,
+    requests: usize,
+) -> anyhow::Result<()> {
     let db = connect_and_migrate::<Migrator>(&target).await?;
     let api = CatalogueApi::new(db, "http://localhost:8080");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -109,22 +161,46 @@ async fn run_backend(name: &str, target: DatabaseTarget, procedures: usize, requ
         tonic::service::Routes::new(api.into_server()),
         listener,
         shutdown.wait(),
-        ServeOptions { request_timeout: Duration::from_secs(60), keys: keys.clone() },
+        ServeOptions {
+            request_timeout: Duration::from_secs(60),
+            keys: keys.clone(),
+        },
     ));
     let url = format!("http://{addr}");
     let loaded = Instant::now();
-    let summary = crate::import::import_bytes(&url, &keys, pb::ImportFormat::Json, generated_catalogue(procedures), false, "bench catalogue").await?;
-    anyhow::ensure!(summary.applied && summary.created as usize == procedures, "bench import failed: {summary:?}");
-    println!("[{name}] loaded {procedures} procedures in {:.2} s", loaded.elapsed().as_secs_f64());
+    let summary = crate::import::import_bytes(
+        &url,
+        &keys,
+        pb::ImportFormat::Json,
+        generated_catalogue(procedures),
+        false,
+        "bench catalogue",
+    )
+    .await?;
+    anyhow::ensure!(
+        summary.applied && summary.created as usize == procedures,
+        "bench import failed: {summary:?}"
+    );
+    println!(
+        "[{name}] loaded {procedures} procedures in {:.2} s",
+        loaded.elapsed().as_secs_f64()
+    );
 
-    let channel = tonic::transport::Endpoint::from_shared(url)?.connect().await?;
+    let channel = tonic::transport::Endpoint::from_shared(url)?
+        .connect()
+        .await?;
     let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
     let client = CatalogueServiceClient::new(channel);
 
     let floor = measure(requests, |_| {
         let mut health = health.clone();
         async move {
-            health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.expect("health");
+            health
+                .check(tonic_health::pb::HealthCheckRequest {
+                    service: String::new(),
+                })
+                .await
+                .expect("health");
         }
     })
     .await;
@@ -133,7 +209,10 @@ async fn run_backend(name: &str, target: DatabaseTarget, procedures: usize, requ
         let mut client = client.clone();
         let code = format!("1.{:06}", (i * 7919) % procedures);
         async move {
-            client.get_procedure(pb::GetProcedureRequest { code, version: 0 }).await.expect("get");
+            client
+                .get_procedure(pb::GetProcedureRequest { code, version: 0 })
+                .await
+                .expect("get");
         }
     })
     .await;
@@ -141,14 +220,27 @@ async fn run_backend(name: &str, target: DatabaseTarget, procedures: usize, requ
         let mut client = client.clone();
         let query = QUERIES[i % QUERIES.len()].to_string();
         async move {
-            client.search_procedures(pb::SearchProceduresRequest { query, page_size: 20 }).await.expect("search");
+            client
+                .search_procedures(pb::SearchProceduresRequest {
+                    query,
+                    page_size: 20,
+                })
+                .await
+                .expect("search");
         }
     })
     .await;
     let search_rps = throughput(&client, requests, 8).await;
 
-    println!("[{name}] {:<28} {:>9} {:>9} {:>10} {:>12}", "", "p50 ms", "p99 ms", "req/s", "p50 / floor");
-    for (label, s) in [("floor: health check", &floor), ("GetProcedure", &get), ("SearchProcedures", &search)] {
+    println!(
+        "[{name}] {:<28} {:>9} {:>9} {:>10} {:>12}",
+        "", "p50 ms", "p99 ms", "req/s", "p50 / floor"
+    );
+    for (label, s) in [
+        ("floor: health check", &floor),
+        ("GetProcedure", &get),
+        ("SearchProcedures", &search),
+    ] {
         println!(
             "[{name}] {label:<28} {:>9.3} {:>9.3} {:>10.0} {:>11.2}x",
             s.p(0.5),
@@ -169,12 +261,25 @@ async fn run_backend(name: &str, target: DatabaseTarget, procedures: usize, requ
 }
 
 fn rand_secret() -> Vec<u8> {
-    format!("bench-{}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)).repeat(2).into_bytes()
+    format!(
+        "bench-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    )
+    .repeat(2)
+    .into_bytes()
 }
 
 /// Runs the catalogue benchmark on SQLite and, if given, PostgreSQL.
-pub async fn catalogue(procedures: usize, requests: usize, postgres_url: Option<String>) -> anyhow::Result<()> {
-    anyhow::ensure!(procedures > 0 && requests > 0, "--procedures and --requests must be positive");
+pub async fn catalogue(
+    procedures: usize,
+    requests: usize,
+    postgres_url: Option<String>,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        procedures > 0 && requests > 0,
+        "--procedures and --requests must be positive"
+    );
     let dir = tempfile::tempdir()?;
     let sqlite = DatabaseTarget {
         url: format!("sqlite://{}/catalogue.db?mode=rwc", dir.path().display()),
@@ -184,7 +289,11 @@ pub async fn catalogue(procedures: usize, requests: usize, postgres_url: Option<
     run_backend("sqlite", sqlite, procedures, requests).await?;
     if let Some(url) = postgres_url {
         let schema = format!("catalogue_bench_{}", std::process::id());
-        let target = DatabaseTarget { url: url.clone(), schema: Some(schema.clone()), max_connections: 10 };
+        let target = DatabaseTarget {
+            url: url.clone(),
+            schema: Some(schema.clone()),
+            max_connections: 10,
+        };
         let result = run_backend("postgres", target, procedures, requests).await;
         drop_schema(&url, &schema).await?;
         result?;

@@ -118,8 +118,13 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 /// Parses `30m`, `8h`, `7d` or plain seconds.
 fn parse_ttl(text: &str) -> anyhow::Result<chrono::Duration> {
     let text = text.trim();
-    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
-    let n: i64 = number.parse().with_context(|| format!("--ttl `{text}`: expected e.g. 30m, 8h, 7d"))?;
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let n: i64 = number
+        .parse()
+        .with_context(|| format!("--ttl `{text}`: expected e.g. 30m, 8h, 7d"))?;
     let duration = match unit {
         "" | "s" => chrono::Duration::seconds(n),
         "m" => chrono::Duration::minutes(n),
@@ -138,27 +143,51 @@ async fn main() -> anyhow::Result<()> {
     let config = load_config(&cli)?;
     match cli.command {
         Command::Up => runtime::up(config).await,
-        Command::Serve { service: ServiceName::Catalogue } => runtime::serve_catalogue(config).await,
-        Command::Serve { service: ServiceName::Gateway } => runtime::serve_gateway(config).await,
+        Command::Serve {
+            service: ServiceName::Catalogue,
+        } => runtime::serve_catalogue(config).await,
+        Command::Serve {
+            service: ServiceName::Gateway,
+        } => runtime::serve_gateway(config).await,
         Command::Migrate => runtime::migrate(&config).await,
         Command::Seed { server } => runtime::seed(&config, server).await,
-        Command::Catalogue { command: CatalogueCommand::Import { file, server, dry_run } } => {
+        Command::Catalogue {
+            command:
+                CatalogueCommand::Import {
+                    file,
+                    server,
+                    dry_run,
+                },
+        } => {
             let keys = runtime::keys(&config)?;
             let summary = import::import_file(&server, &keys, &file, dry_run).await?;
             import::print_summary(&summary);
             anyhow::ensure!(summary.applied || dry_run, "nothing was imported");
             Ok(())
         }
-        Command::Token { role, center, subject, ttl } => {
-            let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
+        Command::Token {
+            role,
+            center,
+            subject,
+            ttl,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
             anyhow::ensure!(!center.trim().is_empty(), "--center must not be empty");
             let keys = runtime::keys(&config)?;
-            println!("{}", keys.issue(&subject, role, center.trim(), parse_ttl(&ttl)?));
+            println!(
+                "{}",
+                keys.issue(&subject, role, center.trim(), parse_ttl(&ttl)?)
+            );
             Ok(())
         }
-        Command::Bench { target: BenchTarget::Catalogue, procedures, requests, postgres_url } => {
-            bench::catalogue(procedures, requests, postgres_url).await
-        }
+        Command::Bench {
+            target: BenchTarget::Catalogue,
+            procedures,
+            requests,
+            postgres_url,
+        } => bench::catalogue(procedures, requests, postgres_url).await,
     }
 }
 

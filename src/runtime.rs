@@ -19,20 +19,28 @@ pub const DEMO_CATALOGUE: &[u8] = include_bytes!("../data/demo/muong-sai/procedu
 
 /// Token keys: the configured secret, or the data folder's.
 pub fn keys(config: &Config) -> anyhow::Result<TokenKeys> {
-    TokenKeys::load_or_create(config.auth.secret.as_deref(), &config.data_dir)
-        .with_context(|| format!("cannot read or create {}/jwt-secret", config.data_dir.display()))
+    TokenKeys::load_or_create(config.auth.secret.as_deref(), &config.data_dir).with_context(|| {
+        format!(
+            "cannot read or create {}/jwt-secret",
+            config.data_dir.display()
+        )
+    })
 }
 
 fn target(config: &Config, service: &str) -> DatabaseTarget {
     let (url, schema) = config.database_for(service);
-    DatabaseTarget { url, schema, max_connections: config.database_max_connections }
+    DatabaseTarget {
+        url,
+        schema,
+        max_connections: config.database_max_connections,
+    }
 }
 
 async fn bind(config: &Config, port: u16, what: &str) -> anyhow::Result<TcpListener> {
     let addr = format!("{}:{port}", config.bind_host);
-    TcpListener::bind(&addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} for {what}; is it already running? change ports.{what}"))
+    TcpListener::bind(&addr).await.with_context(|| {
+        format!("cannot listen on {addr} for {what}; is it already running? change ports.{what}")
+    })
 }
 
 /// Starts the catalogue on `listener`.
@@ -47,7 +55,10 @@ pub async fn start_catalogue(
         .await
         .with_context(|| format!("catalogue database {}", target.url))?;
     let api = CatalogueApi::new(db, config.public_base_url.clone());
-    let options = ServeOptions { request_timeout: Duration::from_secs(config.request_timeout_secs), keys };
+    let options = ServeOptions {
+        request_timeout: Duration::from_secs(config.request_timeout_secs),
+        keys,
+    };
     Ok(tokio::spawn(serve(
         &[onestop_catalogue::SERVICE_NAME],
         tonic::service::Routes::new(api.into_server()),
@@ -58,7 +69,11 @@ pub async fn start_catalogue(
 }
 
 fn local_url(addr: SocketAddr) -> String {
-    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
     format!("http://{host}:{}", addr.port())
 }
 
@@ -70,10 +85,13 @@ pub async fn up(config: Config) -> anyhow::Result<()> {
     let gateway_listener = bind(&config, config.ports.gateway, "gateway").await?;
     let catalogue_addr = catalogue_listener.local_addr()?;
     let gateway_addr = gateway_listener.local_addr()?;
-    let catalogue = start_catalogue(&config, keys.clone(), catalogue_listener, shutdown.clone()).await?;
+    let catalogue =
+        start_catalogue(&config, keys.clone(), catalogue_listener, shutdown.clone()).await?;
     let gateway = tokio::spawn(onestop_gateway::serve(
         gateway_listener,
-        onestop_gateway::Upstreams { catalogue: local_url(catalogue_addr) },
+        onestop_gateway::Upstreams {
+            catalogue: local_url(catalogue_addr),
+        },
         shutdown.clone().wait(),
     ));
     seed_if_empty(&local_url(catalogue_addr), &keys).await?;
@@ -88,14 +106,25 @@ fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr) {
     let web = local_url(gateway);
     let grpc = catalogue;
     println!();
-    println!("onestop is running — Trung tâm Phục vụ hành chính công xã Mường Sại (demo: muong-sai)");
+    println!(
+        "onestop is running — Trung tâm Phục vụ hành chính công xã Mường Sại (demo: muong-sai)"
+    );
     println!("  data folder        {}", config.data_dir.display());
-    println!("  open in a browser  {web}/            tra cứu thủ tục / search the procedure catalogue");
-    println!("                     {web}/p/1.001193  trang công khai của thủ tục / a procedure's public page");
+    println!(
+        "  open in a browser  {web}/            tra cứu thủ tục / search the procedure catalogue"
+    );
+    println!(
+        "                     {web}/p/1.001193  trang công khai của thủ tục / a procedure's public page"
+    );
     println!("                     {web}/p/1.001193/qr.svg  its QR code");
     println!("  gRPC catalogue     {grpc}  (health, reflection: grpcurl -plaintext {grpc} list)");
-    println!("  try                grpcurl -plaintext -d '{{\"query\":\"dang ky khai sinh\"}}' {grpc} onestop.catalogue.v1.CatalogueService/SearchProcedures");
-    println!("  admin token        onestop token --role admin --center muong-sai{}", data_dir_flag(config));
+    println!(
+        "  try                grpcurl -plaintext -d '{{\"query\":\"dang ky khai sinh\"}}' {grpc} onestop.catalogue.v1.CatalogueService/SearchProcedures"
+    );
+    println!(
+        "  admin token        onestop token --role admin --center muong-sai{}",
+        data_dir_flag(config)
+    );
     println!("  stop               Ctrl-C (drains requests; press twice to exit at once)");
     println!();
 }
@@ -109,11 +138,25 @@ fn data_dir_flag(config: &Config) -> String {
 }
 
 async fn seed_if_empty(server: &str, keys: &TokenKeys) -> anyhow::Result<()> {
-    let mut client = pb::catalogue_service_client::CatalogueServiceClient::connect(server.to_string()).await?;
-    let listed = client.list_procedures(pb::ListProceduresRequest { page_size: 1, ..Default::default() }).await?;
+    let mut client =
+        pb::catalogue_service_client::CatalogueServiceClient::connect(server.to_string()).await?;
+    let listed = client
+        .list_procedures(pb::ListProceduresRequest {
+            page_size: 1,
+            ..Default::default()
+        })
+        .await?;
     if listed.into_inner().total_size == 0 {
         tracing::info!("empty catalogue: importing the demo centre's procedures");
-        let summary = crate::import::import_bytes(server, keys, pb::ImportFormat::Json, DEMO_CATALOGUE.to_vec(), false, "demo catalogue").await?;
+        let summary = crate::import::import_bytes(
+            server,
+            keys,
+            pb::ImportFormat::Json,
+            DEMO_CATALOGUE.to_vec(),
+            false,
+            "demo catalogue",
+        )
+        .await?;
         crate::import::print_summary(&summary);
         anyhow::ensure!(summary.applied, "the demo catalogue was refused");
     }
@@ -126,7 +169,9 @@ pub async fn serve_catalogue(config: Config) -> anyhow::Result<()> {
     let shutdown = Shutdown::on_signals();
     let listener = bind(&config, config.ports.catalogue, "catalogue").await?;
     println!("catalogue listening on {}", listener.local_addr()?);
-    start_catalogue(&config, keys, listener, shutdown).await?.await??;
+    start_catalogue(&config, keys, listener, shutdown)
+        .await?
+        .await??;
     Ok(())
 }
 
@@ -154,7 +199,15 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 pub async fn seed(config: &Config, server: Option<String>) -> anyhow::Result<()> {
     let keys = keys(config)?;
     let import = |server: String, keys: TokenKeys| async move {
-        let summary = crate::import::import_bytes(&server, &keys, pb::ImportFormat::Json, DEMO_CATALOGUE.to_vec(), false, "demo catalogue").await?;
+        let summary = crate::import::import_bytes(
+            &server,
+            &keys,
+            pb::ImportFormat::Json,
+            DEMO_CATALOGUE.to_vec(),
+            false,
+            "demo catalogue",
+        )
+        .await?;
         crate::import::print_summary(&summary);
         anyhow::ensure!(summary.applied, "the demo catalogue was refused");
         anyhow::Ok(())

@@ -24,17 +24,25 @@ impl Drop for Suite {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn onestop(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_onestop"));
-    cmd.arg("--data-dir").arg(dir).env_remove("ONESTOP_DATABASE_URL");
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .env_remove("ONESTOP_DATABASE_URL");
     cmd
 }
 
 async fn http_get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
     let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();
@@ -55,19 +63,33 @@ async fn start() -> Suite {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let suite = Suite { child, gateway, catalogue, dir };
+    let suite = Suite {
+        child,
+        gateway,
+        catalogue,
+        dir,
+    };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if tokio::net::TcpStream::connect(("127.0.0.1", gateway)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", gateway))
+            .await
+            .is_ok()
+        {
             // seeded once the catalogue lists procedures
-            if let Ok(mut client) = CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
-                && let Ok(r) = client.list_procedures(pb::ListProceduresRequest::default()).await
+            if let Ok(mut client) =
+                CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
+                && let Ok(r) = client
+                    .list_procedures(pb::ListProceduresRequest::default())
+                    .await
                 && r.into_inner().total_size > 0
             {
                 return suite;
             }
         }
-        assert!(Instant::now() < deadline, "onestop up did not start and seed within 60 s");
+        assert!(
+            Instant::now() < deadline,
+            "onestop up did not start and seed within 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -75,13 +97,28 @@ async fn start() -> Suite {
 #[tokio::test]
 async fn up_seeds_the_demo_centre_and_serves_pages() {
     let suite = start().await;
-    let mut client = CatalogueServiceClient::connect(format!("http://127.0.0.1:{}", suite.catalogue)).await.unwrap();
-    let fields = client.list_fields(pb::ListFieldsRequest {}).await.unwrap().into_inner().fields;
+    let mut client =
+        CatalogueServiceClient::connect(format!("http://127.0.0.1:{}", suite.catalogue))
+            .await
+            .unwrap();
+    let fields = client
+        .list_fields(pb::ListFieldsRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .fields;
     let total: i32 = fields.iter().map(|f| f.procedure_count).sum();
     assert!(total >= 100, "demo centre has {total} procedures");
-    assert!(fields.len() >= 10, "demo centre has {} fields", fields.len());
+    assert!(
+        fields.len() >= 10,
+        "demo centre has {} fields",
+        fields.len()
+    );
     let hits = client
-        .search_procedures(pb::SearchProceduresRequest { query: "dang ky khai sinh".into(), page_size: 5 })
+        .search_procedures(pb::SearchProceduresRequest {
+            query: "dang ky khai sinh".into(),
+            page_size: 5,
+        })
         .await
         .unwrap()
         .into_inner()
@@ -97,7 +134,10 @@ async fn up_seeds_the_demo_centre_and_serves_pages() {
     assert!(svg.contains("image/svg+xml") && svg.contains("<svg"));
     let (status, search) = http_get(suite.gateway, "/?q=chung+thuc+ban+sao").await;
     assert_eq!(status, 200);
-    assert!(search.contains("Chứng thực bản sao"), "search page lists the procedure");
+    assert!(
+        search.contains("Chứng thực bản sao"),
+        "search page lists the procedure"
+    );
     let (status, missing) = http_get(suite.gateway, "/p/1.999999").await;
     assert_eq!(status, 404);
     assert!(missing.contains("Không tìm thấy"));
@@ -108,24 +148,53 @@ async fn cli_tokens_are_accepted_and_checked() {
     let suite = start().await;
     let token = |role: &str| {
         let out = onestop(suite.dir.path())
-            .args(["token", "--role", role, "--center", "muong-sai", "--ttl", "1h"])
+            .args([
+                "token",
+                "--role",
+                role,
+                "--center",
+                "muong-sai",
+                "--ttl",
+                "1h",
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
-    let mut client = CatalogueServiceClient::connect(format!("http://127.0.0.1:{}", suite.catalogue)).await.unwrap();
+    let mut client =
+        CatalogueServiceClient::connect(format!("http://127.0.0.1:{}", suite.catalogue))
+            .await
+            .unwrap();
     let retire = |token: String| {
-        let mut request = tonic::Request::new(pb::RetireProcedureRequest { code: "1.000656".into() });
-        request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let mut request = tonic::Request::new(pb::RetireProcedureRequest {
+            code: "1.000656".into(),
+        });
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
         request
     };
-    let denied = client.retire_procedure(retire(token("kiosk"))).await.unwrap_err();
+    let denied = client
+        .retire_procedure(retire(token("kiosk")))
+        .await
+        .unwrap_err();
     assert_eq!(denied.code(), tonic::Code::PermissionDenied);
-    let retired = client.retire_procedure(retire(token("admin"))).await.unwrap().into_inner();
+    let retired = client
+        .retire_procedure(retire(token("admin")))
+        .await
+        .unwrap()
+        .into_inner();
     assert!(retired.retired);
 
-    let bad = onestop(suite.dir.path()).args(["token", "--role", "mayor", "--center", "x"]).output().unwrap();
+    let bad = onestop(suite.dir.path())
+        .args(["token", "--role", "mayor", "--center", "x"])
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("role"));
 }

@@ -31,7 +31,9 @@ struct AppState {
 /// The gateway's routes over lazily connected service clients.
 pub fn router(upstreams: &Upstreams) -> Result<Router, tonic::transport::Error> {
     let channel = Endpoint::from_shared(upstreams.catalogue.clone())?.connect_lazy();
-    let state = AppState { catalogue: CatalogueServiceClient::new(channel) };
+    let state = AppState {
+        catalogue: CatalogueServiceClient::new(channel),
+    };
     Ok(Router::new()
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
@@ -49,7 +51,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = router(&upstreams).map_err(std::io::Error::other)?;
     tracing::info!(addr = ?listener.local_addr().ok(), "gateway listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 #[derive(Deserialize)]
@@ -78,7 +82,10 @@ async fn home(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> 
     };
     let results = if !query.q.trim().is_empty() {
         match catalogue
-            .search_procedures(pb::SearchProceduresRequest { query: query.q.clone(), page_size: 50 })
+            .search_procedures(pb::SearchProceduresRequest {
+                query: query.q.clone(),
+                page_size: 50,
+            })
             .await
         {
             Ok(r) => Some(r.into_inner().procedures),
@@ -87,7 +94,11 @@ async fn home(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> 
         }
     } else if !query.field.is_empty() {
         match catalogue
-            .list_procedures(pb::ListProceduresRequest { field_code: query.field.clone(), page_size: 500, ..Default::default() })
+            .list_procedures(pb::ListProceduresRequest {
+                field_code: query.field.clone(),
+                page_size: 500,
+                ..Default::default()
+            })
             .await
         {
             Ok(r) => Some(r.into_inner().procedures),
@@ -96,7 +107,13 @@ async fn home(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> 
     } else {
         None
     };
-    Html(pages::home(&query.q, &query.field, &fields, results.as_deref())).into_response()
+    Html(pages::home(
+        &query.q,
+        &query.field,
+        &fields,
+        results.as_deref(),
+    ))
+    .into_response()
 }
 
 async fn procedure_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
@@ -115,7 +132,10 @@ async fn qr(state: AppState, code: String, format: pb::QrFormat) -> Response {
     match state
         .catalogue
         .clone()
-        .get_procedure_qr(pb::GetProcedureQrRequest { code, format: format.into() })
+        .get_procedure_qr(pb::GetProcedureQrRequest {
+            code,
+            format: format.into(),
+        })
         .await
     {
         Ok(r) => {

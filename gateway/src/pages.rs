@@ -46,7 +46,7 @@ table{{border-collapse:collapse;width:100%;background:#fff}} td,th{{border:1px s
 fn days(p: &pb::Procedure) -> String {
     match p.processing_days {
         None => "Chưa có thông tin <span class=en>/ not known</span>".into(),
-        Some(d) if d == 0.0 => "Trong ngày <span class=en>/ same day</span>".into(),
+        Some(0.0) => "Trong ngày <span class=en>/ same day</span>".into(),
         Some(d) => format!(
             "{} ngày làm việc <span class=en>/ {} working days</span>",
             d.to_string().replace('.', ","),
@@ -59,7 +59,7 @@ fn vnd(amount: i64) -> String {
     let digits = amount.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -104,7 +104,12 @@ fn result_rows(procedures: &[pb::Procedure]) -> String {
 }
 
 /// The search page.
-pub fn home(query: &str, field: &str, fields: &[pb::Field], results: Option<&[pb::Procedure]>) -> String {
+pub fn home(
+    query: &str,
+    field: &str,
+    fields: &[pb::Field],
+    results: Option<&[pb::Procedure]>,
+) -> String {
     let mut body = format!(
         r#"<h1>Tra cứu thủ tục hành chính <span class=en>/ Find a procedure</span></h1>
 <form method="get" action="/"><input type="search" name="q" value="{q}" autofocus placeholder="vd. dang ky khai sinh" aria-label="Tìm thủ tục / search">
@@ -127,7 +132,11 @@ pub fn home(query: &str, field: &str, fields: &[pb::Field], results: Option<&[pb
         "<h2>Lĩnh vực <span class=en>/ Fields</span> — {total} thủ tục</h2><div class=fields>"
     ));
     for f in fields {
-        let current = if f.code == field { " aria-current=page" } else { "" };
+        let current = if f.code == field {
+            " aria-current=page"
+        } else {
+            ""
+        };
         body.push_str(&format!(
             "<a href=\"/?field={code}\"{current}>{name} ({n})</a>",
             code = esc(&f.code),
@@ -143,7 +152,10 @@ fn list(items: &[String]) -> String {
     if items.is_empty() {
         return "—".into();
     }
-    let lis: String = items.iter().map(|i| format!("<li>{}</li>", esc(i))).collect();
+    let lis: String = items
+        .iter()
+        .map(|i| format!("<li>{}</li>", esc(i)))
+        .collect();
     format!("<ol>{lis}</ol>")
 }
 
@@ -168,7 +180,11 @@ pub fn procedure(p: &pb::Procedure) -> String {
         components.push_str(&format!(
             "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
             esc(&c.name),
-            if c.template.is_empty() { String::new() } else { format!("<br><span class=en>Mẫu / form: {}</span>", esc(&c.template)) },
+            if c.template.is_empty() {
+                String::new()
+            } else {
+                format!("<br><span class=en>Mẫu / form: {}</span>", esc(&c.template))
+            },
             c.originals,
             c.copies
         ));
@@ -176,7 +192,9 @@ pub fn procedure(p: &pb::Procedure) -> String {
     let components = if components.is_empty() {
         "<p>Chưa có thông tin <span class=en>/ not known</span></p>".to_string()
     } else {
-        format!("<table><tr><th>Giấy tờ / Document</th><th>Bản chính / Originals</th><th>Bản sao / Copies</th></tr>{components}</table>")
+        format!(
+            "<table><tr><th>Giấy tờ / Document</th><th>Bản chính / Originals</th><th>Bản sao / Copies</th></tr>{components}</table>"
+        )
     };
     let sample = if p.sample_code {
         "<p><em>Mã mẫu của trung tâm, không phải mã quốc gia / local sample code, not a national code.</em></p>"
@@ -208,14 +226,21 @@ pub fn procedure(p: &pb::Procedure) -> String {
         days = days(p),
         fees = fees(p),
         online = online(p.online_level()),
-        result = if p.result.is_empty() { "—".into() } else { esc(&p.result) },
+        result = if p.result.is_empty() {
+            "—".into()
+        } else {
+            esc(&p.result)
+        },
         steps = list(&p.steps),
         legal = list(&p.legal_basis),
         from = p
             .effective_from
             .as_ref()
             .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, 0))
-            .map(|t| t.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).format("%d/%m/%Y").to_string())
+            .map(|t| t
+                .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+                .format("%d/%m/%Y")
+                .to_string())
             .unwrap_or_default(),
     );
     layout(&p.name, &body)
@@ -229,7 +254,13 @@ pub fn error(status: u16, message: &str) -> String {
         503 => ("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
         _ => ("Đã có lỗi xảy ra", "Something went wrong"),
     };
-    layout(vi, &format!("<h1>{vi} <span class=en>/ {en}</span></h1><p>{}</p><p><a href=\"/\">Về trang tra cứu / back to search</a></p>", esc(message)))
+    layout(
+        vi,
+        &format!(
+            "<h1>{vi} <span class=en>/ {en}</span></h1><p>{}</p><p><a href=\"/\">Về trang tra cứu / back to search</a></p>",
+            esc(message)
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -224,7 +224,10 @@ impl Interceptor for AuthInterceptor {
 
 /// The caller's claims if their role is one of `roles`; `UNAUTHENTICATED` without a
 /// token, `PERMISSION_DENIED` with another role.
-pub fn require_role<'a, T>(request: &'a Request<T>, roles: &[Role]) -> Result<&'a Claims, ServiceError> {
+pub fn require_role<'a, T>(
+    request: &'a Request<T>,
+    roles: &[Role],
+) -> Result<&'a Claims, ServiceError> {
     let claims = request
         .extensions()
         .get::<Claims>()
@@ -259,8 +262,16 @@ mod tests {
         let token = keys.issue("lan", Role::Admin, "muong-sai", chrono::Duration::hours(1));
         let claims = keys.verify(&token).unwrap();
         assert_eq!((claims.sub.as_str(), claims.role), ("lan", Role::Admin));
-        let expired = keys.issue("lan", Role::Admin, "muong-sai", chrono::Duration::minutes(-5));
-        assert!(matches!(keys.verify(&expired), Err(ServiceError::Unauthenticated(_))));
+        let expired = keys.issue(
+            "lan",
+            Role::Admin,
+            "muong-sai",
+            chrono::Duration::minutes(-5),
+        );
+        assert!(matches!(
+            keys.verify(&expired),
+            Err(ServiceError::Unauthenticated(_))
+        ));
         let other = TokenKeys::from_secret(b"another-secret-another-secret-xx");
         assert!(other.verify(&token).is_err());
     }
@@ -272,7 +283,12 @@ mod tests {
         let token = first.issue("a", Role::Kiosk, "x", chrono::Duration::hours(1));
         let again = TokenKeys::load_or_create(None, dir.path()).unwrap();
         assert!(again.verify(&token).is_ok());
-        assert_eq!(std::fs::read_to_string(dir.path().join("jwt-secret")).unwrap().len(), 64);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("jwt-secret"))
+                .unwrap()
+                .len(),
+            64
+        );
     }
 
     #[test]

@@ -102,7 +102,9 @@ impl Config {
     /// The layered sources: defaults, then `file` if it exists, then `ONESTOP_*` variables.
     pub fn figment(file: Option<&Path>) -> Figment {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
-        let file = file.map(Path::to_path_buf).unwrap_or_else(|| "onestop.toml".into());
+        let file = file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| "onestop.toml".into());
         if file.exists() {
             figment = figment.merge(Toml::file(file));
         }
@@ -225,7 +227,10 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_key() {
-        assert_eq!(with("database_url", "mysql://x").unwrap_err().key, "database_url");
+        assert_eq!(
+            with("database_url", "mysql://x").unwrap_err().key,
+            "database_url"
+        );
         assert_eq!(with("redis_url", "http://x").unwrap_err().key, "redis_url");
         assert_eq!(
             with("public_base_url", "ftp://x").unwrap_err().key,
@@ -253,9 +258,13 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns its own error type
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("site.toml", "public_base_url = \"https://a.vn\"\n[ports]\nqueue = 6000\n")?;
+            jail.create_file(
+                "site.toml",
+                "public_base_url = \"https://a.vn\"\n[ports]\nqueue = 6000\n",
+            )?;
             jail.set_env("ONESTOP_PORTS__QUEUE", "7000");
             jail.set_env("ONESTOP_DATABASE_URL", "postgres://u@h/db");
             let config = Config::load(Some(Path::new("site.toml"))).unwrap();

@@ -49,7 +49,10 @@ async fn connect_sqlite(target: &DatabaseTarget) -> Result<DatabaseConnection, D
 
 async fn connect_postgres(target: &DatabaseTarget) -> Result<DatabaseConnection, DbErr> {
     if let Some(schema) = &target.schema {
-        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             return Err(DbErr::Custom(format!("bad schema name `{schema}`")));
         }
         let mut bootstrap = ConnectOptions::new(&target.url);
@@ -70,7 +73,9 @@ async fn connect_postgres(target: &DatabaseTarget) -> Result<DatabaseConnection,
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)
 }

@@ -49,9 +49,7 @@ pub async fn serve(
     tracing::info!(services = ?service_names, ?addr, "grpc server listening");
     tonic::transport::Server::builder()
         .timeout(options.request_timeout)
-        .trace_fn(|req| {
-            tracing::info_span!("grpc", method = %req.uri().path())
-        })
+        .trace_fn(|req| tracing::info_span!("grpc", method = %req.uri().path()))
         .layer(AuthInterceptor::new(options.keys).layer())
         .add_routes(routes)
         .add_service(health)

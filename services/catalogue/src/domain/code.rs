@@ -52,15 +52,34 @@ mod tests {
 
     #[test]
     fn accepts_national_and_local_codes() {
-        assert_eq!(ProcedureCode::parse("1.001193").unwrap().as_str(), "1.001193");
-        assert_eq!(ProcedureCode::parse(" 1.000948.h38 ").unwrap().as_str(), "1.000948.H38");
-        assert_eq!(ProcedureCode::parse("2.000815").unwrap().as_str(), "2.000815");
+        assert_eq!(
+            ProcedureCode::parse("1.001193").unwrap().as_str(),
+            "1.001193"
+        );
+        assert_eq!(
+            ProcedureCode::parse(" 1.000948.h38 ").unwrap().as_str(),
+            "1.000948.H38"
+        );
+        assert_eq!(
+            ProcedureCode::parse("2.000815").unwrap().as_str(),
+            "2.000815"
+        );
     }
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in ["", "1", "1.00119", "1.0011933", "a.001193", "1.001193.", "1-001193",
-            "1.001193.TOOLONGSUFFIX", "1.001193.H-38", "11.001193"] {
+        for bad in [
+            "",
+            "1",
+            "1.00119",
+            "1.0011933",
+            "a.001193",
+            "1.001193.",
+            "1-001193",
+            "1.001193.TOOLONGSUFFIX",
+            "1.001193.H-38",
+            "11.001193",
+        ] {
             assert!(ProcedureCode::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

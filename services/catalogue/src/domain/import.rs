@@ -18,9 +18,22 @@ pub enum ImportFormat {
 
 /// Columns of the CSV format, in any order; only `code`, `name` and `field_name` are required.
 pub const CSV_COLUMNS: &[&str] = &[
-    "code", "name", "field_code", "field_name", "level", "agency", "processing_days",
-    "fees", "fee_note", "components", "steps", "result", "legal_basis", "conditions",
-    "online_level", "sample_code",
+    "code",
+    "name",
+    "field_code",
+    "field_name",
+    "level",
+    "agency",
+    "processing_days",
+    "fees",
+    "fee_note",
+    "components",
+    "steps",
+    "result",
+    "legal_basis",
+    "conditions",
+    "online_level",
+    "sample_code",
 ];
 
 /// A record that cannot be imported.
@@ -71,7 +84,12 @@ pub fn check(format: ImportFormat, data: &[u8]) -> CheckedImport {
         let raw = match record {
             Ok(raw) => raw,
             Err((field, reason)) => {
-                checked.rejected.push(Rejection { line, code: String::new(), field, reason });
+                checked.rejected.push(Rejection {
+                    line,
+                    code: String::new(),
+                    field,
+                    reason,
+                });
                 continue;
             }
         };
@@ -91,7 +109,12 @@ pub fn check(format: ImportFormat, data: &[u8]) -> CheckedImport {
             }
             Err(violations) => {
                 for v in violations {
-                    checked.rejected.push(Rejection { line, code: code.clone(), field: v.field, reason: v.description });
+                    checked.rejected.push(Rejection {
+                        line,
+                        code: code.clone(),
+                        field: v.field,
+                        reason: v.description,
+                    });
                 }
             }
         }
@@ -116,7 +139,8 @@ fn parse_json(data: &[u8]) -> Result<Vec<Record>, Rejection> {
         .into_iter()
         .enumerate()
         .map(|(i, value)| {
-            let record = serde_json::from_value::<RawProcedure>(value).map_err(|e| field_of_serde_error(&e.to_string()));
+            let record = serde_json::from_value::<RawProcedure>(value)
+                .map_err(|e| field_of_serde_error(&e.to_string()));
             (i + 1, record)
         })
         .collect())
@@ -128,7 +152,12 @@ fn field_of_serde_error(message: &str) -> (String, String) {
 }
 
 fn parse_csv(data: &[u8]) -> Result<Vec<Record>, Rejection> {
-    let file_error = |reason: String| Rejection { line: 1, code: String::new(), field: "(file)".into(), reason };
+    let file_error = |reason: String| Rejection {
+        line: 1,
+        code: String::new(),
+        field: "(file)".into(),
+        reason,
+    };
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(data);
     let headers: Vec<String> = reader
         .headers()
@@ -138,7 +167,10 @@ fn parse_csv(data: &[u8]) -> Result<Vec<Record>, Rejection> {
         .collect();
     for h in &headers {
         if !CSV_COLUMNS.contains(&h.as_str()) {
-            return Err(file_error(format!("unknown column `{h}`; known: {}", CSV_COLUMNS.join(", "))));
+            return Err(file_error(format!(
+                "unknown column `{h}`; known: {}",
+                CSV_COLUMNS.join(", ")
+            )));
         }
     }
     for required in ["code", "name", "field_name"] {
@@ -173,40 +205,62 @@ fn parse_csv(data: &[u8]) -> Result<Vec<Record>, Rejection> {
 fn csv_record(get: &dyn Fn(&str) -> String) -> Result<RawProcedure, (String, String)> {
     let processing_days = match get("processing_days").as_str() {
         "" => None,
-        text => Some(
-            text.replace(',', ".")
-                .parse::<f64>()
-                .map_err(|_| ("processing_days".to_string(), format!("`{text}` is not a number of days")))?,
-        ),
+        text => Some(text.replace(',', ".").parse::<f64>().map_err(|_| {
+            (
+                "processing_days".to_string(),
+                format!("`{text}` is not a number of days"),
+            )
+        })?),
     };
     let fees = split_list(&get("fees"))
         .into_iter()
         .map(|item| {
-            let (name, amount) = item
-                .rsplit_once(':')
-                .ok_or_else(|| ("fees".to_string(), format!("`{item}` must be `name:amount`")))?;
+            let (name, amount) = item.rsplit_once(':').ok_or_else(|| {
+                (
+                    "fees".to_string(),
+                    format!("`{item}` must be `name:amount`"),
+                )
+            })?;
             let amount = amount.trim().replace(['.', ' '], "");
-            let amount_vnd = amount
-                .parse::<i64>()
-                .map_err(|_| ("fees".to_string(), format!("`{amount}` is not an amount in VND")))?;
-            Ok::<_, (String, String)>(Fee { name: name.trim().into(), amount_vnd })
+            let amount_vnd = amount.parse::<i64>().map_err(|_| {
+                (
+                    "fees".to_string(),
+                    format!("`{amount}` is not an amount in VND"),
+                )
+            })?;
+            Ok::<_, (String, String)>(Fee {
+                name: name.trim().into(),
+                amount_vnd,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let components = match get("components").as_str() {
         "" => Vec::new(),
-        text => serde_json::from_str::<Vec<Component>>(text)
-            .map_err(|e| ("components".to_string(), format!("must be a JSON list of components: {e}")))?,
+        text => serde_json::from_str::<Vec<Component>>(text).map_err(|e| {
+            (
+                "components".to_string(),
+                format!("must be a JSON list of components: {e}"),
+            )
+        })?,
     };
     let sample_code = match get("sample_code").to_ascii_lowercase().as_str() {
         "" | "0" | "false" | "no" => false,
         "1" | "true" | "yes" => true,
-        other => return Err(("sample_code".into(), format!("`{other}` is not true or false"))),
+        other => {
+            return Err((
+                "sample_code".into(),
+                format!("`{other}` is not true or false"),
+            ));
+        }
     };
     Ok(RawProcedure {
         code: get("code"),
         sample_code,
         name: get("name"),
-        field: RawField { code: get("field_code"), name: get("field_name") },
+        field: RawField {
+            code: get("field_code"),
+            name: get("field_name"),
+        },
         level: get("level"),
         agency: get("agency"),
         processing_days,
@@ -223,7 +277,11 @@ fn csv_record(get: &dyn Fn(&str) -> String) -> Result<RawProcedure, (String, Str
 
 /// Items separated by `|`.
 fn split_list(text: &str) -> Vec<String> {
-    text.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    text.split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -239,7 +297,13 @@ mod tests {
         assert!(checked.rejected.is_empty(), "{:?}", checked.rejected);
         let (line, second) = &checked.drafts[1];
         assert_eq!(*line, 3);
-        assert_eq!(second.content.fees, [Fee { name: "Phí".into(), amount_vnd: 2000 }]);
+        assert_eq!(
+            second.content.fees,
+            [Fee {
+                name: "Phí".into(),
+                amount_vnd: 2000
+            }]
+        );
         assert_eq!(second.content.field.code, "chung-thuc");
         assert_eq!(checked.drafts[0].1.content.steps.len(), 2);
     }
@@ -248,7 +312,11 @@ mod tests {
     fn csv_errors_name_line_and_field() {
         let csv = "code,name,field_name,processing_days\n1.001193,A,Hộ tịch,1\n1.00x,B,Hộ tịch,2\n1.000001,C,Hộ tịch,abc\n1.001193,D,Hộ tịch,1\n";
         let checked = check(ImportFormat::Csv, csv.as_bytes());
-        let got: Vec<_> = checked.rejected.iter().map(|r| (r.line, r.field.as_str())).collect();
+        let got: Vec<_> = checked
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.field.as_str()))
+            .collect();
         assert_eq!(got, [(3, "code"), (4, "processing_days"), (5, "code")]);
         assert!(checked.rejected[2].reason.contains("more than once"));
     }
@@ -270,9 +338,15 @@ mod tests {
         }
         let broken = check(ImportFormat::Json, b"{\"procedures\": [");
         assert_eq!(broken.rejected[0].field, "(file)");
-        let wrong_type = check(ImportFormat::Json, br#"[{"code":"1.001193","name":"x","field":{"name":"y"},"processing_days":"many"}]"#);
+        let wrong_type = check(
+            ImportFormat::Json,
+            br#"[{"code":"1.001193","name":"x","field":{"name":"y"},"processing_days":"many"}]"#,
+        );
         assert_eq!(wrong_type.rejected[0].line, 1);
-        assert!(wrong_type.rejected[0].reason.contains("processing_days") || wrong_type.rejected[0].reason.contains("invalid type"));
+        assert!(
+            wrong_type.rejected[0].reason.contains("processing_days")
+                || wrong_type.rejected[0].reason.contains("invalid type")
+        );
     }
 }
 

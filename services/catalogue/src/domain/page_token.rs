@@ -25,7 +25,8 @@ impl PageToken {
         let bytes = URL_SAFE_NO_PAD
             .decode(token.trim())
             .map_err(|_| "is not a token returned by this list".to_string())?;
-        let text = String::from_utf8(bytes).map_err(|_| "is not a token returned by this list".to_string())?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| "is not a token returned by this list".to_string())?;
         let mut parts = text.splitn(3, '\n');
         match (parts.next(), parts.next(), parts.next()) {
             (Some("v1"), Some(f), Some(code)) if f == filters => Ok(Self {
@@ -44,9 +45,19 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_check_filters() {
-        let t = PageToken { filters: "ho-tich|commune".into(), after_code: "1.001193".into() };
-        assert_eq!(PageToken::decode(&t.encode(), "ho-tich|commune").unwrap(), t);
-        assert!(PageToken::decode(&t.encode(), "chung-thuc|").unwrap_err().contains("other filters"));
+        let t = PageToken {
+            filters: "ho-tich|commune".into(),
+            after_code: "1.001193".into(),
+        };
+        assert_eq!(
+            PageToken::decode(&t.encode(), "ho-tich|commune").unwrap(),
+            t
+        );
+        assert!(
+            PageToken::decode(&t.encode(), "chung-thuc|")
+                .unwrap_err()
+                .contains("other filters")
+        );
         assert!(PageToken::decode("garbage!", "").is_err());
     }
 }

@@ -58,7 +58,9 @@ impl OnlineLevel {
             "none" | "khong" => Ok(OnlineLevel::None),
             "partial" | "mot phan" => Ok(OnlineLevel::Partial),
             "full" | "toan trinh" => Ok(OnlineLevel::Full),
-            _ => Err(format!("`{raw}` is not an online level; use full, partial, none or leave empty")),
+            _ => Err(format!(
+                "`{raw}` is not an online level; use full, partial, none or leave empty"
+            )),
         }
     }
 }
@@ -211,7 +213,9 @@ impl RawProcedure {
         let mut errors = Vec::new();
         let mut bad = |field: &str, why: String| errors.push(FieldViolation::new(field, why));
 
-        let code = ProcedureCode::parse(&self.code).map_err(|e| bad("code", e)).ok();
+        let code = ProcedureCode::parse(&self.code)
+            .map_err(|e| bad("code", e))
+            .ok();
         let name = clean(&self.name);
         if name.is_empty() {
             bad("name", "must not be empty".into());
@@ -228,9 +232,14 @@ impl RawProcedure {
             self.field.code.trim().to_string()
         };
         if !field_code.is_empty()
-            && !field_code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !field_code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
-            bad("field.code", format!("`{field_code}` may hold only a-z, 0-9 and -"));
+            bad(
+                "field.code",
+                format!("`{field_code}` may hold only a-z, 0-9 and -"),
+            );
         }
         let level = if self.level.trim().is_empty() {
             Ok(Level::Commune)
@@ -242,7 +251,10 @@ impl RawProcedure {
         let processing_half_days = match self.processing_days {
             None => None,
             Some(days) if !(0.0..=365.0).contains(&days) || (days * 2.0).fract() != 0.0 => {
-                bad("processing_days", format!("{days} must be 0 to 365 in steps of 0.5 working days"));
+                bad(
+                    "processing_days",
+                    format!("{days} must be 0 to 365 in steps of 0.5 working days"),
+                );
                 None
             }
             Some(days) => Some((days * 2.0) as u32),
@@ -252,7 +264,10 @@ impl RawProcedure {
                 bad(&format!("fees[{i}].name"), "must not be empty".into());
             }
             if fee.amount_vnd < 0 {
-                bad(&format!("fees[{i}].amount_vnd"), format!("{} must not be negative", fee.amount_vnd));
+                bad(
+                    &format!("fees[{i}].amount_vnd"),
+                    format!("{} must not be negative", fee.amount_vnd),
+                );
             }
         }
         for (i, c) in self.components.iter().enumerate() {
@@ -260,7 +275,10 @@ impl RawProcedure {
                 bad(&format!("components[{i}].name"), "must not be empty".into());
             }
             if !(0..=50).contains(&c.originals) {
-                bad(&format!("components[{i}].originals"), "must be 0 to 50".into());
+                bad(
+                    &format!("components[{i}].originals"),
+                    "must be 0 to 50".into(),
+                );
             }
             if !(0..=50).contains(&c.copies) {
                 bad(&format!("components[{i}].copies"), "must be 0 to 50".into());
@@ -269,35 +287,66 @@ impl RawProcedure {
         let online_level = OnlineLevel::parse(&self.online_level)
             .map_err(|e| bad("online_level", e))
             .ok();
-        for (key, text) in [("agency", &self.agency), ("result", &self.result), ("conditions", &self.conditions), ("fee_note", &self.fee_note)] {
+        for (key, text) in [
+            ("agency", &self.agency),
+            ("result", &self.result),
+            ("conditions", &self.conditions),
+            ("fee_note", &self.fee_note),
+        ] {
             if text.chars().count() > MAX_TEXT {
                 bad(key, format!("must be at most {MAX_TEXT} characters"));
             }
         }
         match (code, level, online_level) {
-            (Some(code), Some(level), Some(online_level)) if errors.is_empty() => Ok(ProcedureDraft {
-                code,
-                content: ProcedureContent {
-                    name,
-                    field: FieldRef { code: field_code, name: field_name },
-                    level,
-                    agency: clean(&self.agency),
-                    processing_half_days,
-                    fees: self.fees.into_iter().map(|f| Fee { name: clean(&f.name), ..f }).collect(),
-                    fee_note: clean(&self.fee_note),
-                    components: self
-                        .components
-                        .into_iter()
-                        .map(|c| Component { name: clean(&c.name), template: clean(&c.template), ..c })
-                        .collect(),
-                    steps: self.steps.iter().map(|s| clean(s)).filter(|s| !s.is_empty()).collect(),
-                    result: clean(&self.result),
-                    legal_basis: self.legal_basis.iter().map(|s| clean(s)).filter(|s| !s.is_empty()).collect(),
-                    conditions: clean(&self.conditions),
-                    online_level,
-                    sample_code: self.sample_code,
-                },
-            }),
+            (Some(code), Some(level), Some(online_level)) if errors.is_empty() => {
+                Ok(ProcedureDraft {
+                    code,
+                    content: ProcedureContent {
+                        name,
+                        field: FieldRef {
+                            code: field_code,
+                            name: field_name,
+                        },
+                        level,
+                        agency: clean(&self.agency),
+                        processing_half_days,
+                        fees: self
+                            .fees
+                            .into_iter()
+                            .map(|f| Fee {
+                                name: clean(&f.name),
+                                ..f
+                            })
+                            .collect(),
+                        fee_note: clean(&self.fee_note),
+                        components: self
+                            .components
+                            .into_iter()
+                            .map(|c| Component {
+                                name: clean(&c.name),
+                                template: clean(&c.template),
+                                ..c
+                            })
+                            .collect(),
+                        steps: self
+                            .steps
+                            .iter()
+                            .map(|s| clean(s))
+                            .filter(|s| !s.is_empty())
+                            .collect(),
+                        result: clean(&self.result),
+                        legal_basis: self
+                            .legal_basis
+                            .iter()
+                            .map(|s| clean(s))
+                            .filter(|s| !s.is_empty())
+                            .collect(),
+                        conditions: clean(&self.conditions),
+                        online_level,
+                        sample_code: self.sample_code,
+                    },
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -316,7 +365,10 @@ mod tests {
         RawProcedure {
             code: code.into(),
             name: name.into(),
-            field: RawField { code: String::new(), name: "Hộ tịch".into() },
+            field: RawField {
+                code: String::new(),
+                name: "Hộ tịch".into(),
+            },
             processing_days: Some(0.5),
             ..Default::default()
         }
@@ -324,7 +376,9 @@ mod tests {
 
     #[test]
     fn valid_procedure_gets_defaults() {
-        let draft = raw("1.001193", "  Thủ tục   đăng ký khai sinh ").validate().unwrap();
+        let draft = raw("1.001193", "  Thủ tục   đăng ký khai sinh ")
+            .validate()
+            .unwrap();
         assert_eq!(draft.content.name, "Thủ tục đăng ký khai sinh");
         assert_eq!(draft.content.field.code, "ho-tich");
         assert_eq!(draft.content.level, Level::Commune);
@@ -337,10 +391,28 @@ mod tests {
         let mut r = raw("1.00", "");
         r.processing_days = Some(1.3);
         r.level = "district".into();
-        r.fees = vec![Fee { name: "Lệ phí".into(), amount_vnd: -1 }];
+        r.fees = vec![Fee {
+            name: "Lệ phí".into(),
+            amount_vnd: -1,
+        }];
         r.online_level = "sometimes".into();
-        let fields: Vec<_> = r.validate().unwrap_err().into_iter().map(|v| v.field).collect();
-        assert_eq!(fields, ["code", "name", "level", "processing_days", "fees[0].amount_vnd", "online_level"]);
+        let fields: Vec<_> = r
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "name",
+                "level",
+                "processing_days",
+                "fees[0].amount_vnd",
+                "online_level"
+            ]
+        );
     }
 
     #[test]
@@ -354,10 +426,16 @@ mod tests {
 
     #[test]
     fn hash_follows_content() {
-        let a = raw("1.001193", "Đăng ký khai sinh").validate().unwrap().content;
+        let a = raw("1.001193", "Đăng ký khai sinh")
+            .validate()
+            .unwrap()
+            .content;
         let mut b = a.clone();
         assert_eq!(a.content_hash(), b.content_hash());
-        b.fees.push(Fee { name: "Lệ phí".into(), amount_vnd: 8000 });
+        b.fees.push(Fee {
+            name: "Lệ phí".into(),
+            amount_vnd: 8000,
+        });
         assert_ne!(a.content_hash(), b.content_hash());
     }
 

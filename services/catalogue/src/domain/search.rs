@@ -103,7 +103,10 @@ mod tests {
         ("1.001193", "Thủ tục đăng ký khai sinh"),
         ("1.000656", "Thủ tục đăng ký khai tử"),
         ("1.003583", "Thủ tục đăng ký khai sinh lưu động"),
-        ("2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản"),
+        (
+            "2.000815",
+            "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
+        ),
         ("1.000894", "Thủ tục đăng ký kết hôn"),
     ];
 
@@ -124,16 +127,30 @@ mod tests {
     #[test]
     fn tiers_are_ordered() {
         let q = SearchQuery::parse("chung thuc ban sao").unwrap();
-        assert_eq!(q.rank("2.000815", "Chứng thực bản sao từ bản chính").unwrap().0, MatchTier::Prefix);
-        assert_eq!(q.rank("x", "Cấp bản sao chứng thực").unwrap().0, MatchTier::AllWords);
-        assert_eq!(q.rank("x", "Chứng thực chữ ký").unwrap().0, MatchTier::AnyWord);
+        assert_eq!(
+            q.rank("2.000815", "Chứng thực bản sao từ bản chính")
+                .unwrap()
+                .0,
+            MatchTier::Prefix
+        );
+        assert_eq!(
+            q.rank("x", "Cấp bản sao chứng thực").unwrap().0,
+            MatchTier::AllWords
+        );
+        assert_eq!(
+            q.rank("x", "Chứng thực chữ ký").unwrap().0,
+            MatchTier::AnyWord
+        );
         assert_eq!(q.rank("x", "Đăng ký kết hôn"), None);
     }
 
     #[test]
     fn the_last_word_matches_as_a_prefix_while_typing() {
         let q = SearchQuery::parse("ket h").unwrap();
-        assert_eq!(q.rank("1.000894", "Thủ tục đăng ký kết hôn").unwrap().0, MatchTier::AllWords);
+        assert_eq!(
+            q.rank("1.000894", "Thủ tục đăng ký kết hôn").unwrap().0,
+            MatchTier::AllWords
+        );
     }
 
     #[test]

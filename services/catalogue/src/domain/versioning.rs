@@ -70,7 +70,12 @@ mod tests {
     }
 
     fn latest(hash: &str, retired: bool) -> LatestVersion {
-        LatestVersion { version: 3, content_hash: hash.into(), effective_from: at(10), retired }
+        LatestVersion {
+            version: 3,
+            content_hash: hash.into(),
+            effective_from: at(10),
+            retired,
+        }
     }
 
     #[test]
@@ -80,21 +85,34 @@ mod tests {
 
     #[test]
     fn same_content_changes_nothing() {
-        assert_eq!(plan(Some(&latest("h", false)), "h", at(20)), Ok(UpsertPlan::Unchanged { version: 3 }));
+        assert_eq!(
+            plan(Some(&latest("h", false)), "h", at(20)),
+            Ok(UpsertPlan::Unchanged { version: 3 })
+        );
     }
 
     #[test]
     fn new_content_makes_the_next_version() {
-        assert_eq!(plan(Some(&latest("h", false)), "k", at(20)), Ok(UpsertPlan::NewVersion { version: 4 }));
+        assert_eq!(
+            plan(Some(&latest("h", false)), "k", at(20)),
+            Ok(UpsertPlan::NewVersion { version: 4 })
+        );
     }
 
     #[test]
     fn a_retired_procedure_is_republished_even_unchanged() {
-        assert_eq!(plan(Some(&latest("h", true)), "h", at(20)), Ok(UpsertPlan::NewVersion { version: 4 }));
+        assert_eq!(
+            plan(Some(&latest("h", true)), "h", at(20)),
+            Ok(UpsertPlan::NewVersion { version: 4 })
+        );
     }
 
     #[test]
     fn a_new_version_cannot_start_before_the_current_one() {
-        assert!(plan(Some(&latest("h", false)), "k", at(5)).unwrap_err().contains("before version 3"));
+        assert!(
+            plan(Some(&latest("h", false)), "k", at(5))
+                .unwrap_err()
+                .contains("before version 3")
+        );
     }
 }

@@ -65,7 +65,10 @@ pub fn procedure_to_pb(p: StoredProcedure, public_base_url: &str) -> pb::Procedu
         fees: c
             .fees
             .into_iter()
-            .map(|f| pb::Fee { name: f.name, amount_vnd: f.amount_vnd })
+            .map(|f| pb::Fee {
+                name: f.name,
+                amount_vnd: f.amount_vnd,
+            })
             .collect(),
         fee_note: c.fee_note,
         components: c
@@ -103,11 +106,21 @@ pub fn procedure_from_pb(p: pb::Procedure) -> RawProcedure {
         code: p.code,
         sample_code: p.sample_code,
         name: p.name,
-        field: RawField { code: field.code, name: field.name },
+        field: RawField {
+            code: field.code,
+            name: field.name,
+        },
         level,
         agency: p.agency,
         processing_days: p.processing_days,
-        fees: p.fees.into_iter().map(|f| Fee { name: f.name, amount_vnd: f.amount_vnd }).collect(),
+        fees: p
+            .fees
+            .into_iter()
+            .map(|f| Fee {
+                name: f.name,
+                amount_vnd: f.amount_vnd,
+            })
+            .collect(),
         fee_note: p.fee_note,
         components: p
             .components

@@ -8,7 +8,9 @@ use tonic::{Request, Response, Status, Streaming};
 use onestop_kit::auth::require_role;
 use onestop_kit::{Role, ServiceError};
 use onestop_proto::catalogue::v1 as pb;
-use onestop_proto::catalogue::v1::catalogue_service_server::{CatalogueService, CatalogueServiceServer};
+use onestop_proto::catalogue::v1::catalogue_service_server::{
+    CatalogueService, CatalogueServiceServer,
+};
 
 use super::convert::{self, procedure_to_pb};
 use crate::domain::code::ProcedureCode;
@@ -33,7 +35,10 @@ pub struct CatalogueApi {
 impl CatalogueApi {
     /// An API over a migrated database; public links start with `public_base_url`.
     pub fn new(db: DatabaseConnection, public_base_url: impl Into<String>) -> Self {
-        Self { db, public_base_url: public_base_url.into() }
+        Self {
+            db,
+            public_base_url: public_base_url.into(),
+        }
     }
 
     /// As a tonic service.
@@ -69,7 +74,8 @@ impl CatalogueService for CatalogueApi {
     ) -> Result<Response<pb::SearchProceduresResponse>, Status> {
         let req = request.into_inner();
         let limit = page_size(req.page_size, 20, 100)? as usize;
-        let query = SearchQuery::parse(&req.query).map_err(|e| ServiceError::invalid("query", e))?;
+        let query =
+            SearchQuery::parse(&req.query).map_err(|e| ServiceError::invalid("query", e))?;
         let found = queries::search(&self.db, &query, limit, Utc::now()).await?;
         Ok(Response::new(pb::SearchProceduresResponse {
             procedures: found.into_iter().map(|p| self.to_pb(p)).collect(),
@@ -83,7 +89,11 @@ impl CatalogueService for CatalogueApi {
         let req = request.into_inner();
         let code = parse_code(&req.code)?;
         if req.version < 0 {
-            return Err(ServiceError::invalid("version", "must be 0 (current) or a version number").into());
+            return Err(ServiceError::invalid(
+                "version",
+                "must be 0 (current) or a version number",
+            )
+            .into());
         }
         let version = (req.version > 0).then_some(req.version);
         let found = queries::get(&self.db, code.as_str(), version, Utc::now()).await?;
@@ -102,10 +112,23 @@ impl CatalogueService for CatalogueApi {
         let limit = page_size(req.page_size, 50, 500)?;
         let level: Option<Level> = match pb::Level::try_from(req.level) {
             Ok(level) => convert::level_from_pb(level),
-            Err(_) => return Err(ServiceError::invalid("level", format!("{} is not a level", req.level)).into()),
+            Err(_) => {
+                return Err(ServiceError::invalid(
+                    "level",
+                    format!("{} is not a level", req.level),
+                )
+                .into());
+            }
         };
-        let filter = ListFilter { field_code: req.field_code.trim().to_string(), level };
-        let fingerprint = format!("{}|{}", filter.field_code, level.map(Level::as_str).unwrap_or(""));
+        let filter = ListFilter {
+            field_code: req.field_code.trim().to_string(),
+            level,
+        };
+        let fingerprint = format!(
+            "{}|{}",
+            filter.field_code,
+            level.map(Level::as_str).unwrap_or("")
+        );
         let after = if req.page_token.is_empty() {
             None
         } else {
@@ -115,7 +138,8 @@ impl CatalogueService for CatalogueApi {
                     .after_code,
             )
         };
-        let (page, total) = queries::list(&self.db, &filter, after.as_deref(), limit, Utc::now()).await?;
+        let (page, total) =
+            queries::list(&self.db, &filter, after.as_deref(), limit, Utc::now()).await?;
         let next_page_token = match page.last() {
             Some(last) if page.len() as u64 == limit => PageToken {
                 filters: fingerprint,
@@ -139,7 +163,11 @@ impl CatalogueService for CatalogueApi {
         Ok(Response::new(pb::ListFieldsResponse {
             fields: fields
                 .into_iter()
-                .map(|(code, name, count)| pb::Field { code, name, procedure_count: count as i32 })
+                .map(|(code, name, count)| pb::Field {
+                    code,
+                    name,
+                    procedure_count: count as i32,
+                })
                 .collect(),
         }))
     }
@@ -153,14 +181,21 @@ impl CatalogueService for CatalogueApi {
         let procedure = req
             .procedure
             .ok_or_else(|| ServiceError::invalid("procedure", "is required"))?;
-        let draft = convert::procedure_from_pb(procedure).validate().map_err(|violations| {
-            ServiceError::InvalidArgument(
-                violations
-                    .into_iter()
-                    .map(|v| onestop_kit::FieldViolation::new(format!("procedure.{}", v.field), v.description))
-                    .collect(),
-            )
-        })?;
+        let draft = convert::procedure_from_pb(procedure)
+            .validate()
+            .map_err(|violations| {
+                ServiceError::InvalidArgument(
+                    violations
+                        .into_iter()
+                        .map(|v| {
+                            onestop_kit::FieldViolation::new(
+                                format!("procedure.{}", v.field),
+                                v.description,
+                            )
+                        })
+                        .collect(),
+                )
+            })?;
         let now = Utc::now();
         let effective_from = match req.effective_from {
             None => now,
@@ -211,17 +246,22 @@ impl CatalogueService for CatalogueApi {
     ) -> Result<Response<pb::GetProcedureQrResponse>, Status> {
         let req = request.into_inner();
         let code = parse_code(&req.code)?;
-        let format = pb::QrFormat::try_from(req.format)
-            .map_err(|_| ServiceError::invalid("format", format!("{} is not a QR format", req.format)))?;
-        if queries::get(&self.db, code.as_str(), None, Utc::now()).await?.is_none() {
+        let format = pb::QrFormat::try_from(req.format).map_err(|_| {
+            ServiceError::invalid("format", format!("{} is not a QR format", req.format))
+        })?;
+        if queries::get(&self.db, code.as_str(), None, Utc::now())
+            .await?
+            .is_none()
+        {
             return Err(ServiceError::NotFound(format!("procedure {code}")).into());
         }
         let url = format!("{}/p/{code}", self.public_base_url);
         let (content_type, data) = match format {
             pb::QrFormat::Png => ("image/png", qr::png(&url).map_err(ServiceError::Internal)?),
-            pb::QrFormat::Svg | pb::QrFormat::Unspecified => {
-                ("image/svg+xml", qr::svg(&url).map_err(ServiceError::Internal)?.into_bytes())
-            }
+            pb::QrFormat::Svg | pb::QrFormat::Unspecified => (
+                "image/svg+xml",
+                qr::svg(&url).map_err(ServiceError::Internal)?.into_bytes(),
+            ),
         };
         Ok(Response::new(pb::GetProcedureQrResponse {
             content_type: content_type.into(),
@@ -245,12 +285,22 @@ impl CatalogueService for CatalogueApi {
                 format = Some(match pb::ImportFormat::try_from(chunk.format) {
                     Ok(pb::ImportFormat::Json) => ImportFormat::Json,
                     Ok(pb::ImportFormat::Csv) => ImportFormat::Csv,
-                    _ => return Err(ServiceError::invalid("format", "the first chunk must say JSON or CSV").into()),
+                    _ => {
+                        return Err(ServiceError::invalid(
+                            "format",
+                            "the first chunk must say JSON or CSV",
+                        )
+                        .into());
+                    }
                 });
                 dry_run = chunk.dry_run;
             }
             if data.len() + chunk.data.len() > MAX_IMPORT_BYTES {
-                return Err(ServiceError::invalid("data", format!("file is larger than {MAX_IMPORT_BYTES} bytes")).into());
+                return Err(ServiceError::invalid(
+                    "data",
+                    format!("file is larger than {MAX_IMPORT_BYTES} bytes"),
+                )
+                .into());
             }
             data.extend_from_slice(&chunk.data);
         }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::entities::{field, procedure_version as pv};
@@ -36,7 +36,10 @@ fn ms_to_time(ms: i64) -> DateTime<Utc> {
 
 fn decode(model: pv::Model) -> Result<StoredProcedure, ServiceError> {
     let content = serde_json::from_str(&model.content_json).map_err(|e| {
-        ServiceError::Internal(format!("procedure {} v{} content: {e}", model.code, model.version))
+        ServiceError::Internal(format!(
+            "procedure {} v{} content: {e}",
+            model.code, model.version
+        ))
     })?;
     Ok(StoredProcedure {
         code: model.code,
@@ -74,13 +77,18 @@ pub async fn get(
     let select = pv::Entity::find().filter(pv::Column::Code.eq(code));
     let select = match version {
         Some(v) => select.filter(pv::Column::Version.eq(v)),
-        None => select.filter(current_at(now)).order_by_desc(pv::Column::Version),
+        None => select
+            .filter(current_at(now))
+            .order_by_desc(pv::Column::Version),
     };
     select.one(db).await?.map(decode).transpose()
 }
 
 /// Every version of `code`, oldest first.
-pub async fn versions(db: &impl ConnectionTrait, code: &str) -> Result<Vec<StoredProcedure>, ServiceError> {
+pub async fn versions(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Vec<StoredProcedure>, ServiceError> {
     decode_all(
         pv::Entity::find()
             .filter(pv::Column::Code.eq(code))
@@ -98,8 +106,13 @@ async fn latest(db: &impl ConnectionTrait, code: &str) -> Result<Option<pv::Mode
         .await?)
 }
 
-async fn ensure_field(db: &impl ConnectionTrait, content: &ProcedureContent) -> Result<(), ServiceError> {
-    let existing = field::Entity::find_by_id(content.field.code.clone()).one(db).await?;
+async fn ensure_field(
+    db: &impl ConnectionTrait,
+    content: &ProcedureContent,
+) -> Result<(), ServiceError> {
+    let existing = field::Entity::find_by_id(content.field.code.clone())
+        .one(db)
+        .await?;
     match existing {
         Some(f) if f.name == content.field.name => {}
         Some(f) => {
@@ -278,12 +291,19 @@ pub async fn list(
     limit: u64,
     now: DateTime<Utc>,
 ) -> Result<(Vec<StoredProcedure>, u64), ServiceError> {
-    let total = pv::Entity::find().filter(filter.condition(now)).count(db).await?;
+    let total = pv::Entity::find()
+        .filter(filter.condition(now))
+        .count(db)
+        .await?;
     let mut page = pv::Entity::find().filter(filter.condition(now));
     if let Some(after) = after_code {
         page = page.filter(pv::Column::Code.gt(after));
     }
-    let models = page.order_by_asc(pv::Column::Code).limit(limit).all(db).await?;
+    let models = page
+        .order_by_asc(pv::Column::Code)
+        .limit(limit)
+        .all(db)
+        .await?;
     Ok((decode_all(models)?, total))
 }
 
@@ -313,7 +333,10 @@ pub async fn search(
     ranked.sort();
     ranked.truncate(limit);
     let ids: Vec<i64> = ranked.iter().map(|(_, id)| *id).collect();
-    let mut models = pv::Entity::find().filter(pv::Column::Id.is_in(ids.clone())).all(db).await?;
+    let mut models = pv::Entity::find()
+        .filter(pv::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?;
     models.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
     decode_all(models)
 }
@@ -336,10 +359,14 @@ pub async fn fields(
     let mut out: Vec<_> = counts
         .into_iter()
         .map(|(code, n)| {
-            let name = names.iter().find(|f| f.code == code).map(|f| f.name.clone()).unwrap_or_default();
+            let name = names
+                .iter()
+                .find(|f| f.code == code)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
             (code, name, n)
         })
         .collect();
-    out.sort_by(|a, b| crate::domain::fold::fold(&a.1).cmp(&crate::domain::fold::fold(&b.1)));
+    out.sort_by_key(|f| crate::domain::fold::fold(&f.1));
     Ok(out)
 }

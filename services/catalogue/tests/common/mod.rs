@@ -6,11 +6,11 @@
 use std::net::SocketAddr;
 
 use onestop_catalogue::{CatalogueApi, Migrator};
+use onestop_kit::Role;
 use onestop_kit::auth::TokenKeys;
 use onestop_kit::database::{DatabaseTarget, connect_and_migrate, drop_schema};
 use onestop_kit::server::{ServeOptions, serve};
 use onestop_kit::shutdown::{Shutdown, ShutdownTrigger};
-use onestop_kit::Role;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use tonic::transport::Channel;
 
@@ -28,7 +28,8 @@ pub struct TestCatalogue {
 
 impl TestCatalogue {
     pub fn token(&self, role: Role) -> String {
-        self.keys.issue("tester", role, "muong-sai", chrono::Duration::hours(1))
+        self.keys
+            .issue("tester", role, "muong-sai", chrono::Duration::hours(1))
     }
 
     /// `message` as a request carrying a bearer token for `role`.
@@ -54,7 +55,11 @@ pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
 
 /// Which database the suite runs on.
 pub fn backend() -> &'static str {
-    if std::env::var("ONESTOP_TEST_POSTGRES_URL").is_ok() { "postgres" } else { "sqlite" }
+    if std::env::var("ONESTOP_TEST_POSTGRES_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
 }
 
 pub async fn spawn_catalogue() -> TestCatalogue {
@@ -64,7 +69,11 @@ pub async fn spawn_catalogue() -> TestCatalogue {
         Ok(url) => {
             let schema = format!("catalogue_test_{}", uuid_like());
             (
-                DatabaseTarget { url: url.clone(), schema: Some(schema.clone()), max_connections: 5 },
+                DatabaseTarget {
+                    url: url.clone(),
+                    schema: Some(schema.clone()),
+                    max_connections: 5,
+                },
                 Some((url, schema)),
             )
         }
@@ -85,7 +94,10 @@ pub async fn spawn_catalogue() -> TestCatalogue {
     let addr = listener.local_addr().unwrap();
     let keys = TokenKeys::from_secret(SECRET);
     let (trigger, shutdown) = Shutdown::new();
-    let options = ServeOptions { request_timeout: std::time::Duration::from_secs(30), keys: keys.clone() };
+    let options = ServeOptions {
+        request_timeout: std::time::Duration::from_secs(30),
+        keys: keys.clone(),
+    };
     tokio::spawn(serve(
         &[onestop_catalogue::SERVICE_NAME],
         tonic::service::Routes::new(api.into_server()),
@@ -93,12 +105,24 @@ pub async fn spawn_catalogue() -> TestCatalogue {
         shutdown.wait(),
         options,
     ));
-    let client = CatalogueServiceClient::connect(format!("http://{addr}")).await.unwrap();
-    TestCatalogue { addr, client, keys, trigger, cleanup, _dir: dir }
+    let client = CatalogueServiceClient::connect(format!("http://{addr}"))
+        .await
+        .unwrap();
+    TestCatalogue {
+        addr,
+        client,
+        keys,
+        trigger,
+        cleanup,
+        _dir: dir,
+    }
 }
 
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{:x}{:04x}", nanos, std::process::id() & 0xffff)
 }

@@ -54,7 +54,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared("DROP TABLE procedure_versions").await?;
+        db.execute_unprepared("DROP TABLE procedure_versions")
+            .await?;
         db.execute_unprepared("DROP TABLE fields").await?;
         Ok(())
     }
