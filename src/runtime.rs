@@ -148,18 +148,25 @@ async fn seed_if_empty(server: &str, keys: &TokenKeys) -> anyhow::Result<()> {
         .await?;
     if listed.into_inner().total_size == 0 {
         tracing::info!("empty catalogue: importing the demo centre's procedures");
-        let summary = crate::import::import_bytes(
-            server,
-            keys,
-            pb::ImportFormat::Json,
-            DEMO_CATALOGUE.to_vec(),
-            false,
-            "demo catalogue",
-        )
-        .await?;
-        crate::import::print_summary(&summary);
-        anyhow::ensure!(summary.applied, "the demo catalogue was refused");
+        import_demo(server, keys).await?;
     }
+    Ok(())
+}
+
+/// Imports the demo catalogue through the import API and prints the summary.
+async fn import_demo(server: &str, keys: &TokenKeys) -> anyhow::Result<()> {
+    let demo = DEMO_CATALOGUE.to_vec();
+    let summary = crate::import::import_bytes(
+        server,
+        keys,
+        pb::ImportFormat::Json,
+        demo,
+        false,
+        "demo catalogue",
+    )
+    .await?;
+    crate::import::print_summary(&summary);
+    anyhow::ensure!(summary.applied, "the demo catalogue was refused");
     Ok(())
 }
 
@@ -198,28 +205,14 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 /// `onestop seed`: imports the demo catalogue through the import API.
 pub async fn seed(config: &Config, server: Option<String>) -> anyhow::Result<()> {
     let keys = keys(config)?;
-    let import = |server: String, keys: TokenKeys| async move {
-        let summary = crate::import::import_bytes(
-            &server,
-            &keys,
-            pb::ImportFormat::Json,
-            DEMO_CATALOGUE.to_vec(),
-            false,
-            "demo catalogue",
-        )
-        .await?;
-        crate::import::print_summary(&summary);
-        anyhow::ensure!(summary.applied, "the demo catalogue was refused");
-        anyhow::Ok(())
-    };
     match server {
-        Some(server) => import(server, keys).await,
+        Some(server) => import_demo(&server, &keys).await,
         None => {
             let (trigger, shutdown) = Shutdown::new();
             let listener = TcpListener::bind("127.0.0.1:0").await?;
             let addr = listener.local_addr()?;
             let handle = start_catalogue(config, keys.clone(), listener, shutdown).await?;
-            let result = import(local_url(addr), keys).await;
+            let result = import_demo(&local_url(addr), &keys).await;
             trigger.trigger();
             handle.await??;
             result
