@@ -116,6 +116,18 @@ where
     }
 }
 
+/// One search with the `i`-th query of the rotation.
+async fn search(client: &mut CatalogueServiceClient<Channel>, i: usize) {
+    let query = QUERIES[i % QUERIES.len()].to_string();
+    client
+        .search_procedures(pb::SearchProceduresRequest {
+            query,
+            page_size: 20,
+        })
+        .await
+        .expect("search");
+}
+
 async fn throughput(
     client: &CatalogueServiceClient<Channel>,
     requests: usize,
@@ -127,14 +139,7 @@ async fn throughput(
         let mut client = client.clone();
         handles.push(tokio::spawn(async move {
             for i in 0..requests / tasks {
-                let query = QUERIES[(i + t) % QUERIES.len()].to_string();
-                client
-                    .search_procedures(pb::SearchProceduresRequest {
-                        query,
-                        page_size: 20,
-                    })
-                    .await
-                    .expect("search");
+                search(&mut client, i + t).await;
             }
         }));
     }
@@ -189,7 +194,7 @@ async fn run_backend(
     let channel = tonic::transport::Endpoint::from_shared(url)?
         .connect()
         .await?;
-    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    let health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
     let client = CatalogueServiceClient::new(channel);
 
     let floor = measure(requests, |_| {
@@ -204,7 +209,6 @@ async fn run_backend(
         }
     })
     .await;
-    let _ = &mut health;
     let get = measure(requests, |i| {
         let mut client = client.clone();
         let code = format!("1.{:06}", (i * 7919) % procedures);
@@ -218,16 +222,7 @@ async fn run_backend(
     .await;
     let search = measure(requests, |i| {
         let mut client = client.clone();
-        let query = QUERIES[i % QUERIES.len()].to_string();
-        async move {
-            client
-                .search_procedures(pb::SearchProceduresRequest {
-                    query,
-                    page_size: 20,
-                })
-                .await
-                .expect("search");
-        }
+        async move { search(&mut client, i).await }
     })
     .await;
     let search_rps = throughput(&client, requests, 8).await;

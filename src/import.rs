@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use onestop_kit::Role;
 use onestop_kit::auth::TokenKeys;
@@ -65,8 +66,6 @@ pub async fn import_bytes(
     bar.finish_and_clear();
     Ok(summary.into_inner())
 }
-
-use futures::StreamExt;
 
 /// Imports a file; `.csv` is CSV, anything else JSON.
 pub async fn import_file(

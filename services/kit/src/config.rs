@@ -200,11 +200,6 @@ impl Config {
             ),
         }
     }
-
-    /// Public link of a procedure page.
-    pub fn procedure_url(&self, code: &str) -> String {
-        format!("{}/p/{code}", self.public_base_url)
-    }
 }
 
 #[cfg(test)]

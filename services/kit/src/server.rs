@@ -19,6 +19,13 @@ pub struct ServeOptions {
     pub keys: TokenKeys,
 }
 
+/// Reflection over every onestop proto and grpc.health.v1.
+fn reflection() -> tonic_reflection::server::Builder<'static> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(onestop_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+}
+
 /// Serves `routes` (whose gRPC service names are `service_names`) on `listener` until
 /// `shutdown` resolves, then drains in-flight requests.
 pub async fn serve(
@@ -34,14 +41,8 @@ pub async fn serve(
             .set_service_status(*name, ServingStatus::Serving)
             .await;
     }
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(onestop_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .expect("descriptor sets are valid");
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(onestop_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    let reflection_v1 = reflection().build_v1().expect("descriptor sets are valid");
+    let reflection_v1alpha = reflection()
         .build_v1alpha()
         .expect("descriptor sets are valid");
     let addr = listener.local_addr().ok();

@@ -25,6 +25,12 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The folded words of `text` joined by single spaces: what search matches against,
+/// computed once when a procedure is stored.
+pub fn search_text(text: &str) -> String {
+    words(text).join(" ")
+}
+
 /// A URL- and file-friendly slug: folded words joined by `-` ("Hộ tịch" → "ho-tich").
 pub fn slug(text: &str) -> String {
     fold(text)

@@ -139,16 +139,12 @@ fn parse_json(data: &[u8]) -> Result<Vec<Record>, Rejection> {
         .into_iter()
         .enumerate()
         .map(|(i, value)| {
+            // serde names the bad key only inside its message; keep the message whole
             let record = serde_json::from_value::<RawProcedure>(value)
-                .map_err(|e| field_of_serde_error(&e.to_string()));
+                .map_err(|e| ("(record)".to_string(), e.to_string()));
             (i + 1, record)
         })
         .collect())
-}
-
-fn field_of_serde_error(message: &str) -> (String, String) {
-    // serde names the bad key only inside its message; keep the message whole
-    ("(record)".into(), message.to_string())
 }
 
 fn parse_csv(data: &[u8]) -> Result<Vec<Record>, Rejection> {

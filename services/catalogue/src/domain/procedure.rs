@@ -144,9 +144,9 @@ impl ProcedureContent {
         hex::encode(Sha256::digest(json))
     }
 
-    /// Folded text that search matches against.
-    pub fn search_text(&self, code: &ProcedureCode) -> String {
-        format!("{} {}", code.as_str(), fold::fold(&self.name))
+    /// The folded name that search matches against (see [`fold::search_text`]).
+    pub fn search_text(&self) -> String {
+        fold::search_text(&self.name)
     }
 }
 

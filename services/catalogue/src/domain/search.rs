@@ -49,9 +49,9 @@ impl SearchQuery {
         })
     }
 
-    /// The rank of a procedure, or `None` if it does not match at all.
-    pub fn rank(&self, code: &str, name: &str) -> Option<RankKey> {
-        let folded_name = fold::words(name).join(" ");
+    /// The rank of a procedure, given its code and its name folded by
+    /// [`fold::search_text`], or `None` if it does not match at all.
+    pub fn rank(&self, code: &str, folded_name: &str) -> Option<RankKey> {
         let name_words: Vec<&str> = folded_name.split(' ').collect();
         let last = self.words.len() - 1;
         let matched = self
@@ -65,7 +65,7 @@ impl SearchQuery {
             })
             .count();
         let code = code.to_ascii_lowercase();
-        let bare_name = folded_name.strip_prefix("thu tuc ").unwrap_or(&folded_name);
+        let bare_name = folded_name.strip_prefix("thu tuc ").unwrap_or(folded_name);
         let tier = if self.phrase == code {
             MatchTier::ExactCode
         } else if code.starts_with(&self.phrase)
@@ -80,7 +80,7 @@ impl SearchQuery {
         } else {
             return None;
         };
-        Some((tier, std::cmp::Reverse(matched), name.chars().count(), code))
+        Some((tier, std::cmp::Reverse(matched), folded_name.len(), code))
     }
 }
 
@@ -88,11 +88,15 @@ impl SearchQuery {
 mod tests {
     use super::*;
 
+    fn rank(q: &SearchQuery, code: &str, name: &str) -> Option<RankKey> {
+        q.rank(code, &fold::search_text(name))
+    }
+
     fn ranked<'a>(query: &str, procedures: &[(&'a str, &'a str)]) -> Vec<&'a str> {
         let q = SearchQuery::parse(query).unwrap();
         let mut hits: Vec<_> = procedures
             .iter()
-            .filter_map(|(code, name)| q.rank(code, name).map(|k| (k, *code)))
+            .filter_map(|(code, name)| rank(&q, code, name).map(|k| (k, *code)))
             .collect();
         hits.sort();
         hits.into_iter().map(|(_, code)| code).collect()
@@ -128,27 +132,27 @@ mod tests {
     fn tiers_are_ordered() {
         let q = SearchQuery::parse("chung thuc ban sao").unwrap();
         assert_eq!(
-            q.rank("2.000815", "Chứng thực bản sao từ bản chính")
+            rank(&q, "2.000815", "Chứng thực bản sao từ bản chính")
                 .unwrap()
                 .0,
             MatchTier::Prefix
         );
         assert_eq!(
-            q.rank("x", "Cấp bản sao chứng thực").unwrap().0,
+            rank(&q, "x", "Cấp bản sao chứng thực").unwrap().0,
             MatchTier::AllWords
         );
         assert_eq!(
-            q.rank("x", "Chứng thực chữ ký").unwrap().0,
+            rank(&q, "x", "Chứng thực chữ ký").unwrap().0,
             MatchTier::AnyWord
         );
-        assert_eq!(q.rank("x", "Đăng ký kết hôn"), None);
+        assert_eq!(rank(&q, "x", "Đăng ký kết hôn"), None);
     }
 
     #[test]
     fn the_last_word_matches_as_a_prefix_while_typing() {
         let q = SearchQuery::parse("ket h").unwrap();
         assert_eq!(
-            q.rank("1.000894", "Thủ tục đăng ký kết hôn").unwrap().0,
+            rank(&q, "1.000894", "Thủ tục đăng ký kết hôn").unwrap().0,
             MatchTier::AllWords
         );
     }

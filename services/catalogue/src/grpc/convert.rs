@@ -46,11 +46,16 @@ fn online_name(level: pb::OnlineLevel) -> &'static str {
     }
 }
 
+/// The public page of a procedure: `{public_base_url}/p/{code}` (what its QR code opens).
+pub fn public_url(public_base_url: &str, code: &str) -> String {
+    format!("{public_base_url}/p/{code}")
+}
+
 /// A stored version on the wire; `public_base_url` makes its public link.
 pub fn procedure_to_pb(p: StoredProcedure, public_base_url: &str) -> pb::Procedure {
     let c = p.content;
     pb::Procedure {
-        public_url: format!("{public_base_url}/p/{}", p.code),
+        public_url: public_url(public_base_url, &p.code),
         code: p.code,
         version: p.version,
         processing_days: c.processing_days(),

@@ -255,7 +255,7 @@ impl CatalogueService for CatalogueApi {
         {
             return Err(ServiceError::NotFound(format!("procedure {code}")).into());
         }
-        let url = format!("{}/p/{code}", self.public_base_url);
+        let url = convert::public_url(&self.public_base_url, code.as_str());
         let (content_type, data) = match format {
             pb::QrFormat::Png => ("image/png", qr::png(&url).map_err(ServiceError::Internal)?),
             pb::QrFormat::Svg | pb::QrFormat::Unspecified => (

@@ -17,7 +17,7 @@ pub mod procedure_version {
         pub version: i32,
         /// Name as published.
         pub name: String,
-        /// Code and folded name, for search.
+        /// Folded name (`fold::search_text`), for search.
         pub search_text: String,
         /// Field slug.
         pub field_code: String,

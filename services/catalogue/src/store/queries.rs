@@ -167,7 +167,7 @@ pub async fn upsert_in(
         code: Set(code.to_string()),
         version: Set(version),
         name: Set(draft.content.name.clone()),
-        search_text: Set(draft.content.search_text(&draft.code)),
+        search_text: Set(draft.content.search_text()),
         field_code: Set(draft.content.field.code.clone()),
         level: Set(draft.content.level.as_str().to_string()),
         content_json: Set(serde_json::to_string(&draft.content).expect("content serialises")),
@@ -314,13 +314,16 @@ pub async fn search(
     limit: usize,
     now: DateTime<Utc>,
 ) -> Result<Vec<StoredProcedure>, ServiceError> {
+    // a superset of the hits; ranking runs on the folded text stored at write time
     let mut any_word = Condition::any();
     for word in &query.words {
-        any_word = any_word.add(pv::Column::SearchText.like(format!("%{word}%")));
+        any_word = any_word
+            .add(pv::Column::SearchText.like(format!("%{word}%")))
+            .add(pv::Column::Code.like(format!("{word}%")));
     }
     let candidates: Vec<(i64, String, String)> = pv::Entity::find()
         .select_only()
-        .columns([pv::Column::Id, pv::Column::Code, pv::Column::Name])
+        .columns([pv::Column::Id, pv::Column::Code, pv::Column::SearchText])
         .filter(current_at(now))
         .filter(any_word)
         .into_tuple()
@@ -328,7 +331,7 @@ pub async fn search(
         .await?;
     let mut ranked: Vec<_> = candidates
         .into_iter()
-        .filter_map(|(id, code, name)| query.rank(&code, &name).map(|key| (key, id)))
+        .filter_map(|(id, code, text)| query.rank(&code, &text).map(|key| (key, id)))
         .collect();
     ranked.sort();
     ranked.truncate(limit);
@@ -367,6 +370,6 @@ pub async fn fields(
             (code, name, n)
         })
         .collect();
-    out.sort_by_key(|f| crate::domain::fold::fold(&f.1));
+    out.sort_by_cached_key(|f| crate::domain::fold::fold(&f.1));
     Ok(out)
 }
