@@ -656,3 +656,40 @@ async fn health_answers_for_the_service() {
     }
     catalogue.stop().await;
 }
+
+#[tokio::test]
+async fn a_replica_sees_writes_made_through_another() {
+    let primary = seeded().await;
+    let replica = primary.replica().await;
+    assert_eq!(search(&replica, "dang ky khai sinh").await[0], "1.001193");
+
+    let new = procedure(
+        "1.999001",
+        "Đăng ký khai sinh cho trẻ em sinh ra ở nước ngoài",
+        "Hộ tịch",
+        Some(3.0),
+    );
+    primary
+        .client
+        .clone()
+        .upsert_procedure(primary.as_role(Role::Admin, upsert(new)))
+        .await
+        .unwrap();
+    primary
+        .client
+        .clone()
+        .retire_procedure(primary.as_role(
+            Role::Admin,
+            pb::RetireProcedureRequest {
+                code: "1.001193".into(),
+            },
+        ))
+        .await
+        .unwrap();
+
+    let hits = search(&replica, "dang ky khai sinh").await;
+    assert!(hits.contains(&"1.999001".to_string()), "{hits:?}");
+    assert!(!hits.contains(&"1.001193".to_string()), "{hits:?}");
+    replica.stop().await;
+    primary.stop().await;
+}

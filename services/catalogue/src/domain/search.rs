@@ -25,8 +25,9 @@ pub struct SearchQuery {
     pub words: Vec<String>,
 }
 
-/// Sort key of a hit: tier, then more matched words, then shorter name, then code.
-pub type RankKey = (MatchTier, std::cmp::Reverse<usize>, usize, String);
+/// Sort key of a hit: tier, then more matched words, then shorter name; callers break
+/// ties by code.
+pub type RankKey = (MatchTier, std::cmp::Reverse<usize>, usize);
 
 impl SearchQuery {
     /// Parses a query; empty or over-long queries are refused.
@@ -50,28 +51,28 @@ impl SearchQuery {
     }
 
     /// The rank of a procedure, given its code and its name folded by
-    /// [`fold::search_text`], or `None` if it does not match at all.
+    /// [`fold::search_text`], or `None` if it does not match at all. Allocates nothing:
+    /// it runs once per indexed procedure on every search.
     pub fn rank(&self, code: &str, folded_name: &str) -> Option<RankKey> {
-        let name_words: Vec<&str> = folded_name.split(' ').collect();
         let last = self.words.len() - 1;
         let matched = self
             .words
             .iter()
             .enumerate()
             .filter(|(i, w)| {
-                name_words
-                    .iter()
-                    .any(|n| n == *w || (*i == last && n.starts_with(w.as_str())))
+                folded_name
+                    .split(' ')
+                    .any(|n| n == w.as_str() || (*i == last && n.starts_with(w.as_str())))
             })
             .count();
-        let code = code.to_ascii_lowercase();
         let bare_name = folded_name.strip_prefix("thu tuc ").unwrap_or(folded_name);
-        let tier = if self.phrase == code {
+        let phrase = self.phrase.as_str();
+        let code_prefix = code
+            .get(..phrase.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(phrase));
+        let tier = if code.eq_ignore_ascii_case(phrase) {
             MatchTier::ExactCode
-        } else if code.starts_with(&self.phrase)
-            || folded_name.starts_with(&self.phrase)
-            || bare_name.starts_with(&self.phrase)
-        {
+        } else if code_prefix || folded_name.starts_with(phrase) || bare_name.starts_with(phrase) {
             MatchTier::Prefix
         } else if matched == self.words.len() {
             MatchTier::AllWords
@@ -80,7 +81,56 @@ impl SearchQuery {
         } else {
             return None;
         };
-        Some((tier, std::cmp::Reverse(matched), folded_name.len(), code))
+        Some((tier, std::cmp::Reverse(matched), folded_name.len()))
+    }
+}
+
+/// One procedure version that search can return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    /// Storage key of the version.
+    pub id: i64,
+    /// Procedure code.
+    pub code: String,
+    /// Name folded by [`fold::search_text`].
+    pub folded_name: String,
+    /// Start of validity, ms since the epoch.
+    pub effective_from_ms: i64,
+    /// End of validity, ms since the epoch.
+    pub effective_to_ms: Option<i64>,
+}
+
+/// The searchable versions of a catalogue, ranked in memory.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// Sorted by code, so a position breaks ties in code order.
+    entries: Vec<IndexEntry>,
+}
+
+impl SearchIndex {
+    /// An index over `entries`.
+    pub fn new(mut entries: Vec<IndexEntry>) -> Self {
+        entries.sort_by(|a, b| (&a.code, a.id).cmp(&(&b.code, b.id)));
+        Self { entries }
+    }
+
+    /// Keys of the best `limit` versions valid at `now_ms`, best first.
+    pub fn search(&self, query: &SearchQuery, now_ms: i64, limit: usize) -> Vec<i64> {
+        let mut hits: Vec<(RankKey, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.effective_from_ms <= now_ms && e.effective_to_ms.is_none_or(|to| to > now_ms)
+            })
+            .filter_map(|(i, e)| query.rank(&e.code, &e.folded_name).map(|key| (key, i)))
+            .collect();
+        if hits.len() > limit && limit > 0 {
+            hits.select_nth_unstable(limit - 1);
+        }
+        hits.truncate(limit);
+        hits.sort_unstable();
+        hits.into_iter().map(|(_, i)| self.entries[i].id).collect()
     }
 }
 
@@ -155,6 +205,56 @@ mod tests {
             rank(&q, "1.000894", "Thủ tục đăng ký kết hôn").unwrap().0,
             MatchTier::AllWords
         );
+    }
+
+    fn entry(id: i64, code: &str, name: &str, from: i64, to: Option<i64>) -> IndexEntry {
+        IndexEntry {
+            id,
+            code: code.into(),
+            folded_name: fold::search_text(name),
+            effective_from_ms: from,
+            effective_to_ms: to,
+        }
+    }
+
+    #[test]
+    fn the_index_ranks_like_rank_and_keeps_only_valid_versions() {
+        let mut entries: Vec<_> = CATALOGUE
+            .iter()
+            .enumerate()
+            .map(|(i, (code, name))| entry(i as i64, code, name, 0, None))
+            .collect();
+        // 1.001193 took over at 50 from an ended version; a future one starts at 500
+        entries[1].effective_from_ms = 50;
+        entries.push(entry(
+            100,
+            "1.001193",
+            "Thủ tục đăng ký khai sinh cũ",
+            0,
+            Some(50),
+        ));
+        entries.push(entry(
+            101,
+            "1.001193",
+            "Thủ tục đăng ký khai sinh mới",
+            500,
+            None,
+        ));
+        let index = SearchIndex::new(entries);
+        let q = SearchQuery::parse("dang ky khai sinh").unwrap();
+        let expected: Vec<i64> = ranked("dang ky khai sinh", CATALOGUE)
+            .iter()
+            .map(|code| CATALOGUE.iter().position(|(c, _)| c == code).unwrap() as i64)
+            .collect();
+        assert_eq!(index.search(&q, 100, 100), expected);
+        assert_eq!(index.search(&q, 100, 2), expected[..2]);
+        assert_eq!(
+            index.search(&q, 10, 1),
+            [100],
+            "the old version while it was valid"
+        );
+        assert!(index.search(&q, 600, 100).contains(&101));
+        assert_eq!(index.search(&q, 100, 0), Vec::<i64>::new());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The `CatalogueService` implementation.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use futures::StreamExt;
 use sea_orm::DatabaseConnection;
@@ -20,6 +22,7 @@ use crate::domain::procedure::Level;
 use crate::domain::qr;
 use crate::domain::search::SearchQuery;
 use crate::domain::versioning::UpsertPlan;
+use crate::store::SearchCache;
 use crate::store::queries::{self, ListFilter};
 
 /// Largest import file accepted, in bytes.
@@ -29,6 +32,7 @@ pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct CatalogueApi {
     db: DatabaseConnection,
+    search: Arc<SearchCache>,
     public_base_url: String,
 }
 
@@ -37,6 +41,7 @@ impl CatalogueApi {
     pub fn new(db: DatabaseConnection, public_base_url: impl Into<String>) -> Self {
         Self {
             db,
+            search: Arc::new(SearchCache::default()),
             public_base_url: public_base_url.into(),
         }
     }
@@ -76,7 +81,10 @@ impl CatalogueService for CatalogueApi {
         let limit = page_size(req.page_size, 20, 100)? as usize;
         let query =
             SearchQuery::parse(&req.query).map_err(|e| ServiceError::invalid("query", e))?;
-        let found = queries::search(&self.db, &query, limit, Utc::now()).await?;
+        let found = self
+            .search
+            .search(&self.db, &query, limit, Utc::now())
+            .await?;
         Ok(Response::new(pb::SearchProceduresResponse {
             procedures: found.into_iter().map(|p| self.to_pb(p)).collect(),
         }))

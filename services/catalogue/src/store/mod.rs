@@ -3,5 +3,7 @@
 pub mod entities;
 pub mod migration;
 pub mod queries;
+pub mod search_cache;
 
 pub use migration::Migrator;
+pub use search_cache::SearchCache;

@@ -3,13 +3,13 @@
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 
 use super::entities::{field, procedure_version as pv};
 use crate::domain::import::{CheckedImport, ImportReport};
 use crate::domain::procedure::{Level, ProcedureContent, ProcedureDraft};
-use crate::domain::search::SearchQuery;
+use crate::domain::search::IndexEntry;
 use crate::domain::versioning::{self, LatestVersion, UpsertPlan};
 use onestop_kit::ServiceError;
 
@@ -163,6 +163,7 @@ pub async fn upsert_in(
         active.update(txn).await?;
     }
     ensure_field(txn, &draft.content).await?;
+    bump_revision(txn).await?;
     pv::ActiveModel {
         code: Set(code.to_string()),
         version: Set(version),
@@ -257,6 +258,7 @@ pub async fn retire(
     active.effective_to_ms = Set(Some(now.timestamp_millis()));
     active.retired = Set(true);
     let model = active.update(&txn).await?;
+    bump_revision(&txn).await?;
     txn.commit().await?;
     decode(model)
 }
@@ -307,37 +309,66 @@ pub async fn list(
     Ok((decode_all(models)?, total))
 }
 
-/// Current procedures matching `query`, best first, at most `limit`.
-pub async fn search(
+/// The catalogue's revision, bumped by every write.
+pub async fn revision(db: &impl ConnectionTrait) -> Result<i64, ServiceError> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT revision FROM catalogue_revision WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| ServiceError::Internal("catalogue_revision row is missing".into()))?;
+    Ok(row.try_get_by_index(0)?)
+}
+
+/// Marks the catalogue changed, inside the writing transaction.
+async fn bump_revision(txn: &impl ConnectionTrait) -> Result<(), ServiceError> {
+    txn.execute_unprepared("UPDATE catalogue_revision SET revision = revision + 1 WHERE id = 1")
+        .await?;
+    Ok(())
+}
+
+/// Every version that is valid now or later, for the search index.
+pub async fn search_entries(
     db: &impl ConnectionTrait,
-    query: &SearchQuery,
-    limit: usize,
     now: DateTime<Utc>,
-) -> Result<Vec<StoredProcedure>, ServiceError> {
-    // a superset of the hits; ranking runs on the folded text stored at write time
-    let mut any_word = Condition::any();
-    for word in &query.words {
-        any_word = any_word
-            .add(pv::Column::SearchText.like(format!("%{word}%")))
-            .add(pv::Column::Code.like(format!("{word}%")));
-    }
-    let candidates: Vec<(i64, String, String)> = pv::Entity::find()
+) -> Result<Vec<IndexEntry>, ServiceError> {
+    let rows: Vec<(i64, String, String, i64, Option<i64>)> = pv::Entity::find()
         .select_only()
-        .columns([pv::Column::Id, pv::Column::Code, pv::Column::SearchText])
-        .filter(current_at(now))
-        .filter(any_word)
+        .columns([
+            pv::Column::Id,
+            pv::Column::Code,
+            pv::Column::SearchText,
+            pv::Column::EffectiveFromMs,
+            pv::Column::EffectiveToMs,
+        ])
+        .filter(
+            Condition::any()
+                .add(pv::Column::EffectiveToMs.is_null())
+                .add(pv::Column::EffectiveToMs.gt(now.timestamp_millis())),
+        )
         .into_tuple()
         .all(db)
         .await?;
-    let mut ranked: Vec<_> = candidates
+    Ok(rows
         .into_iter()
-        .filter_map(|(id, code, text)| query.rank(&code, &text).map(|key| (key, id)))
-        .collect();
-    ranked.sort();
-    ranked.truncate(limit);
-    let ids: Vec<i64> = ranked.iter().map(|(_, id)| *id).collect();
+        .map(|(id, code, folded_name, from, to)| IndexEntry {
+            id,
+            code,
+            folded_name,
+            effective_from_ms: from,
+            effective_to_ms: to,
+        })
+        .collect())
+}
+
+/// The versions with these keys, in the order given.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<StoredProcedure>, ServiceError> {
     let mut models = pv::Entity::find()
-        .filter(pv::Column::Id.is_in(ids.clone()))
+        .filter(pv::Column::Id.is_in(ids.to_vec()))
         .all(db)
         .await?;
     models.sort_by_key(|m| ids.iter().position(|id| *id == m.id));

@@ -22,6 +22,7 @@ pub struct TestCatalogue {
     pub client: CatalogueServiceClient<Channel>,
     pub keys: TokenKeys,
     trigger: ShutdownTrigger,
+    target: DatabaseTarget,
     cleanup: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -86,6 +87,21 @@ pub async fn spawn_catalogue() -> TestCatalogue {
             None,
         ),
     };
+    serve_on(target, cleanup, dir).await
+}
+
+impl TestCatalogue {
+    /// A second server on the same database, as another replica would be.
+    pub async fn replica(&self) -> TestCatalogue {
+        serve_on(self.target.clone(), None, tempfile::tempdir().unwrap()).await
+    }
+}
+
+async fn serve_on(
+    target: DatabaseTarget,
+    cleanup: Option<(String, String)>,
+    dir: tempfile::TempDir,
+) -> TestCatalogue {
     let db = connect_and_migrate::<Migrator>(&target)
         .await
         .unwrap_or_else(|e| panic!("cannot reach the test database {}: {e}", target.url));
@@ -113,6 +129,7 @@ pub async fn spawn_catalogue() -> TestCatalogue {
         client,
         keys,
         trigger,
+        target,
         cleanup,
         _dir: dir,
     }
