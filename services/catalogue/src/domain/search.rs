@@ -1,6 +1,9 @@
 //! Search ranking: exact code first, then code or name prefix, then every query word
 //! present, then any word present. Within a tier: more words matched, shorter name, code.
 
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
 use super::fold;
 
 /// How well a procedure matches a query; lower is better.
@@ -65,14 +68,20 @@ impl SearchQuery {
                     .any(|n| n == w.as_str() || (*i == last && n.starts_with(w.as_str())))
             })
             .count();
+        self.rank_matched(code, folded_name, matched)
+    }
+
+    /// The rank given how many query words the name holds (each non-last word as a
+    /// whole word, the last one as a word prefix).
+    fn rank_matched(&self, code: &str, folded_name: &str, matched: usize) -> Option<RankKey> {
         let bare_name = folded_name.strip_prefix("thu tuc ").unwrap_or(folded_name);
         let phrase = self.phrase.as_str();
-        let code_prefix = code
-            .get(..phrase.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(phrase));
         let tier = if code.eq_ignore_ascii_case(phrase) {
             MatchTier::ExactCode
-        } else if code_prefix || folded_name.starts_with(phrase) || bare_name.starts_with(phrase) {
+        } else if starts_with_ignore_ascii_case(code, phrase)
+            || folded_name.starts_with(phrase)
+            || bare_name.starts_with(phrase)
+        {
             MatchTier::Prefix
         } else if matched == self.words.len() {
             MatchTier::AllWords
@@ -83,6 +92,11 @@ impl SearchQuery {
         };
         Some((tier, std::cmp::Reverse(matched), folded_name.len()))
     }
+}
+
+fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// One procedure version that search can return.
@@ -100,37 +114,106 @@ pub struct IndexEntry {
     pub effective_to_ms: Option<i64>,
 }
 
-/// The searchable versions of a catalogue, ranked in memory.
+/// The searchable versions of a catalogue, ranked in memory through an inverted index
+/// of folded words, so a search touches only the versions that share a word with it.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     /// Sorted by code, so a position breaks ties in code order.
     entries: Vec<IndexEntry>,
+    /// Folded word → positions of the entries whose name holds it (each once).
+    postings: BTreeMap<String, Vec<u32>>,
+    /// Lowercased code → position, sorted, for code and code-prefix queries.
+    codes: Vec<(String, u32)>,
 }
 
 impl SearchIndex {
     /// An index over `entries`.
     pub fn new(mut entries: Vec<IndexEntry>) -> Self {
         entries.sort_by(|a, b| (&a.code, a.id).cmp(&(&b.code, b.id)));
-        Self { entries }
+        let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let mut codes = Vec::with_capacity(entries.len());
+        for (position, entry) in entries.iter().enumerate() {
+            let position = position as u32;
+            for word in entry.folded_name.split(' ').filter(|w| !w.is_empty()) {
+                let list = postings.entry(word.to_string()).or_default();
+                if list.last() != Some(&position) {
+                    list.push(position);
+                }
+            }
+            codes.push((entry.code.to_ascii_lowercase(), position));
+        }
+        codes.sort();
+        Self {
+            entries,
+            postings,
+            codes,
+        }
     }
 
     /// Keys of the best `limit` versions valid at `now_ms`, best first.
     pub fn search(&self, query: &SearchQuery, now_ms: i64, limit: usize) -> Vec<i64> {
-        let mut hits: Vec<(RankKey, usize)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                e.effective_from_ms <= now_ms && e.effective_to_ms.is_none_or(|to| to > now_ms)
+        // matched[i]: query words found in entry i; seen[i]: the last query word counted
+        let mut matched = vec![0u8; self.entries.len()];
+        let mut seen = vec![0u8; self.entries.len()];
+        let mut candidates: Vec<u32> = Vec::new();
+        let last = query.words.len() - 1;
+        for (q, word) in query.words.iter().enumerate() {
+            let stamp = q as u8 + 1;
+            let lists: Vec<&Vec<u32>> = if q == last {
+                self.postings
+                    .range::<str, _>((Bound::Included(word.as_str()), Bound::Unbounded))
+                    .take_while(|(w, _)| w.starts_with(word.as_str()))
+                    .map(|(_, list)| list)
+                    .collect()
+            } else {
+                self.postings.get(word.as_str()).into_iter().collect()
+            };
+            for &position in lists.into_iter().flatten() {
+                let i = position as usize;
+                if seen[i] != stamp {
+                    seen[i] = stamp;
+                    if matched[i] == 0 {
+                        candidates.push(position);
+                    }
+                    matched[i] += 1;
+                }
+            }
+        }
+        if !query.phrase.contains(' ') {
+            let phrase = query.phrase.as_str();
+            let from = self
+                .codes
+                .partition_point(|(code, _)| code.as_str() < phrase);
+            for (_, position) in self.codes[from..]
+                .iter()
+                .take_while(|(code, _)| code.starts_with(phrase))
+            {
+                if matched[*position as usize] == 0 {
+                    candidates.push(*position);
+                }
+            }
+        }
+        let mut hits: Vec<(RankKey, u32)> = candidates
+            .into_iter()
+            .filter_map(|position| {
+                let e = &self.entries[position as usize];
+                let valid =
+                    e.effective_from_ms <= now_ms && e.effective_to_ms.is_none_or(|to| to > now_ms);
+                let matched = usize::from(matched[position as usize]);
+                valid
+                    .then(|| query.rank_matched(&e.code, &e.folded_name, matched))
+                    .flatten()
+                    .map(|key| (key, position))
             })
-            .filter_map(|(i, e)| query.rank(&e.code, &e.folded_name).map(|key| (key, i)))
             .collect();
         if hits.len() > limit && limit > 0 {
             hits.select_nth_unstable(limit - 1);
         }
         hits.truncate(limit);
         hits.sort_unstable();
-        hits.into_iter().map(|(_, i)| self.entries[i].id).collect()
+        hits.into_iter()
+            .map(|(_, position)| self.entries[position as usize].id)
+            .collect()
     }
 }
 
@@ -255,6 +338,38 @@ mod tests {
         );
         assert!(index.search(&q, 600, 100).contains(&101));
         assert_eq!(index.search(&q, 100, 0), Vec::<i64>::new());
+    }
+
+    const VOCABULARY: &[&str] = &[
+        "thu tuc", "dang", "ky", "khai", "sinh", "ket", "hon", "ho", "hop", "chung", "thuc", "cap",
+        "tro", "ban", "sao", "1.000", "1.0001", "d", "ka",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_agrees_with_ranking_every_entry(
+            names in proptest::collection::vec(proptest::collection::vec(0..VOCABULARY.len(), 1..6), 1..40),
+            query in proptest::collection::vec(0..VOCABULARY.len(), 1..4),
+            limit in 1usize..15,
+        ) {
+            let entries: Vec<IndexEntry> = names
+                .iter()
+                .enumerate()
+                .map(|(i, words)| {
+                    let name: Vec<&str> = words.iter().map(|w| VOCABULARY[*w]).collect();
+                    entry(i as i64, &format!("1.{:06}", i * 37 % 1000), &name.join(" "), 0, None)
+                })
+                .collect();
+            let query: Vec<&str> = query.iter().map(|w| VOCABULARY[*w]).collect();
+            let q = SearchQuery::parse(&query.join(" ")).unwrap();
+            let mut expected: Vec<_> = entries
+                .iter()
+                .filter_map(|e| q.rank(&e.code, &e.folded_name).map(|k| (k, e.code.clone(), e.id)))
+                .collect();
+            expected.sort();
+            let expected: Vec<i64> = expected.into_iter().take(limit).map(|(_, _, id)| id).collect();
+            proptest::prop_assert_eq!(SearchIndex::new(entries).search(&q, 1, limit), expected);
+        }
     }
 
     #[test]
