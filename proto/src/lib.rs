@@ -21,3 +21,11 @@ pub mod catalogue {
         tonic::include_proto!("onestop.catalogue.v1");
     }
 }
+
+/// `onestop.queue.v1`.
+pub mod queue {
+    /// Version 1.
+    pub mod v1 {
+        tonic::include_proto!("onestop.queue.v1");
+    }
+}
