@@ -3,6 +3,7 @@
 //! shutdown) and the one mapping from service errors to `tonic::Status`.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod database;
 pub mod error;
@@ -11,5 +12,6 @@ pub mod shutdown;
 pub mod telemetry;
 
 pub use auth::{Claims, Role};
+pub use clock::Clock;
 pub use config::Config;
 pub use error::{FieldViolation, ServiceError};

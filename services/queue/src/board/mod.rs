@@ -1,0 +1,192 @@
+//! The live board: events committed on this replica (and, with Redis, on every
+//! replica) delivered in sequence order to the screens watching a centre.
+//!
+//! One hub task per process orders events per centre and fills any gap from the
+//! database, so every receiver sees a strictly increasing, gap-free sequence. A
+//! periodic catch-up from the database covers events whose fan-out message was lost.
+
+mod redis_fanout;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use onestop_proto::queue::v1 as pb;
+use tokio::sync::{broadcast, mpsc};
+
+use crate::grpc::convert::board_event_to_pb;
+use crate::store::Store;
+use crate::store::read;
+use crate::store::rows::BoardEventRow;
+
+/// How the board fans out.
+#[derive(Debug, Clone)]
+pub struct BoardOptions {
+    /// Redis URL; when set, events go through Redis pub/sub to every replica.
+    pub redis_url: Option<String>,
+    /// How often the hub checks the database for events it did not receive.
+    pub catch_up_every: Duration,
+}
+
+impl Default for BoardOptions {
+    fn default() -> Self {
+        Self {
+            redis_url: None,
+            catch_up_every: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Events buffered per centre for slow screens before they must re-read the database.
+const CHANNEL_CAPACITY: usize = 4096;
+
+/// The board hub of this process.
+#[derive(Clone, Debug)]
+pub struct Board {
+    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>,
+    input: mpsc::UnboundedSender<Vec<pb::BoardEvent>>,
+    redis: Option<redis_fanout::Publisher>,
+}
+
+impl Board {
+    /// Starts the hub (and the Redis subscriber when configured).
+    pub async fn start(store: Store, options: BoardOptions) -> Result<Self, String> {
+        let (input, rx) = mpsc::unbounded_channel();
+        let channels = Arc::new(Mutex::new(HashMap::new()));
+        let redis = match &options.redis_url {
+            Some(url) => {
+                let publisher = redis_fanout::Publisher::connect(url).await?;
+                redis_fanout::spawn_subscriber(url.clone(), input.clone()).await?;
+                Some(publisher)
+            }
+            None => None,
+        };
+        let hub = Hub {
+            store,
+            channels: channels.clone(),
+            last: HashMap::new(),
+        };
+        tokio::spawn(hub.run(rx, options.catch_up_every));
+        Ok(Self {
+            channels,
+            input,
+            redis,
+        })
+    }
+
+    /// Receives every event of `center_id` from now on, in sequence order.
+    pub fn subscribe(&self, center_id: &str) -> broadcast::Receiver<Arc<pb::BoardEvent>> {
+        let mut channels = self.channels.lock().expect("board lock");
+        channels
+            .entry(center_id.to_string())
+            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
+            .subscribe()
+    }
+
+    /// Publishes events just committed on this replica.
+    pub fn publish(&self, rows: Vec<BoardEventRow>) {
+        if rows.is_empty() {
+            return;
+        }
+        let events: Vec<pb::BoardEvent> = rows.into_iter().map(board_event_to_pb).collect();
+        if let Some(redis) = &self.redis {
+            redis.publish(&events);
+        }
+        let _ = self.input.send(events);
+    }
+}
+
+struct Hub {
+    store: Store,
+    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>,
+    last: HashMap<String, i64>,
+}
+
+impl Hub {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Vec<pb::BoardEvent>>, every: Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                batch = rx.recv() => match batch {
+                    Some(batch) => {
+                        for event in batch {
+                            self.deliver(event).await;
+                        }
+                    }
+                    None => return,
+                },
+                _ = tick.tick() => self.catch_up().await,
+            }
+        }
+    }
+
+    fn send(&self, event: pb::BoardEvent) {
+        let channels = self.channels.lock().expect("board lock");
+        if let Some(tx) = channels.get(&event.center_id) {
+            let _ = tx.send(Arc::new(event));
+        }
+    }
+
+    /// Delivers `event` after any events missing before it.
+    async fn deliver(&mut self, event: pb::BoardEvent) {
+        let last = *self
+            .last
+            .entry(event.center_id.clone())
+            .or_insert(event.sequence - 1);
+        if event.sequence <= last {
+            return;
+        }
+        if event.sequence > last + 1 {
+            self.fill(&event.center_id, last, event.sequence - 1).await;
+        }
+        self.last.insert(event.center_id.clone(), event.sequence);
+        self.send(event);
+    }
+
+    /// Sends `(after, upto]` from the database.
+    async fn fill(&mut self, center_id: &str, after: i64, upto: i64) {
+        match read::events_between(&self.store, center_id, after, upto).await {
+            Ok(rows) => {
+                for row in rows {
+                    self.last.insert(center_id.to_string(), row.seq);
+                    self.send(board_event_to_pb(row));
+                }
+            }
+            Err(e) => tracing::warn!(center_id, error = %e, "board: cannot fill a gap from the database"),
+        }
+    }
+
+    async fn catch_up(&mut self) {
+        let watched: Vec<String> = {
+            let channels = self.channels.lock().expect("board lock");
+            channels
+                .iter()
+                .filter(|(_, tx)| tx.receiver_count() > 0)
+                .map(|(c, _)| c.clone())
+                .collect()
+        };
+        if watched.is_empty() {
+            return;
+        }
+        let heads = match read::board_heads(&self.store).await {
+            Ok(heads) => heads,
+            Err(e) => {
+                tracing::warn!(error = %e, "board: catch-up read failed");
+                return;
+            }
+        };
+        for (center_id, head) in heads {
+            if !watched.contains(&center_id) {
+                continue;
+            }
+            match self.last.get(&center_id).copied() {
+                Some(last) if head > last => self.fill(&center_id, last, head).await,
+                Some(_) => {}
+                None => {
+                    self.last.insert(center_id, head);
+                }
+            }
+        }
+    }
+}

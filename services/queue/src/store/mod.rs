@@ -1,0 +1,12 @@
+//! The queue's tables, migrations and transactions.
+
+pub mod floor;
+mod migration;
+pub mod read;
+pub mod rows;
+pub mod setup;
+pub mod stats;
+pub mod tx;
+
+pub use migration::Migrator;
+pub use tx::Store;
