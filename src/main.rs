@@ -2,8 +2,11 @@
 //! demo data, imports, tokens and benchmarks.
 
 mod bench;
+mod demo_queue;
 mod import;
+mod queue_bench;
 mod runtime;
+mod staff;
 
 use std::path::PathBuf;
 
@@ -42,6 +45,8 @@ enum Command {
         #[arg(long)]
         server: Option<String>,
     },
+    /// The staff client of the queue floor (counters, calls, the board), over gRPC.
+    Staff(staff::StaffArgs),
     /// Catalogue administration.
     Catalogue {
         #[command(subcommand)]
@@ -97,6 +102,8 @@ enum CatalogueCommand {
 enum ServiceName {
     /// The procedure catalogue (gRPC).
     Catalogue,
+    /// The queue floor (gRPC).
+    Queue,
     /// The HTTP gateway (public pages).
     Gateway,
 }
@@ -105,6 +112,8 @@ enum ServiceName {
 enum BenchTarget {
     /// Search and get over the catalogue.
     Catalogue,
+    /// Issue, call-next and board delivery on the queue floor.
+    Queue,
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
@@ -136,8 +145,18 @@ fn parse_ttl(text: &str) -> anyhow::Result<chrono::Duration> {
     Ok(duration)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lỗi / error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     onestop_kit::telemetry::init();
     let config = load_config(&cli)?;
@@ -147,8 +166,15 @@ async fn main() -> anyhow::Result<()> {
             service: ServiceName::Catalogue,
         } => runtime::serve_catalogue(config).await,
         Command::Serve {
+            service: ServiceName::Queue,
+        } => runtime::serve_queue(config).await,
+        Command::Serve {
             service: ServiceName::Gateway,
         } => runtime::serve_gateway(config).await,
+        Command::Staff(args) => {
+            let keys_config = config.clone();
+            staff::run(&config, move || runtime::keys(&keys_config), args).await
+        }
         Command::Migrate => runtime::migrate(&config).await,
         Command::Seed { server } => runtime::seed(&config, server).await,
         Command::Catalogue {
@@ -188,6 +214,12 @@ async fn main() -> anyhow::Result<()> {
             requests,
             postgres_url,
         } => bench::catalogue(procedures, requests, postgres_url).await,
+        Command::Bench {
+            target: BenchTarget::Queue,
+            requests,
+            postgres_url,
+            ..
+        } => queue_bench::run(requests, postgres_url).await,
     }
 }
 

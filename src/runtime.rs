@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use onestop_catalogue::{CatalogueApi, Migrator as CatalogueMigrator};
-use onestop_kit::Config;
+use onestop_kit::{Clock, Config, Role};
 use onestop_kit::auth::TokenKeys;
 use onestop_kit::database::{DatabaseTarget, connect_and_migrate};
 use onestop_kit::server::{ServeOptions, serve};
@@ -43,6 +43,51 @@ async fn bind(config: &Config, port: u16, what: &str) -> anyhow::Result<TcpListe
     })
 }
 
+fn serve_options(config: &Config, keys: TokenKeys) -> ServeOptions {
+    ServeOptions {
+        request_timeout: Duration::from_secs(config.request_timeout_secs),
+        keys,
+    }
+}
+
+/// Starts the queue service on `listener`: migrations, the board hub (through Redis
+/// when `redis_url` is set) and housekeeping (expiry at closing, long-wait events).
+pub async fn start_queue(
+    config: &Config,
+    keys: TokenKeys,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<JoinHandle<Result<(), tonic::transport::Error>>> {
+    let target = target(config, "queue");
+    let db = connect_and_migrate::<onestop_queue::Migrator>(&target)
+        .await
+        .with_context(|| format!("queue database {}", target.url))?;
+    let store = onestop_queue::Store::new(db);
+    let board = onestop_queue::Board::start(
+        store.clone(),
+        onestop_queue::BoardOptions {
+            redis_url: config.redis_url.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("queue board: {e}"))?;
+    let api = onestop_queue::QueueApi::new(
+        store,
+        board,
+        Clock::system(),
+        config.public_base_url.clone(),
+    );
+    api.spawn_housekeeping(Duration::from_secs(30));
+    Ok(tokio::spawn(serve(
+        &[onestop_queue::SERVICE_NAME],
+        tonic::service::Routes::new(api.into_server()),
+        listener,
+        shutdown.wait(),
+        serve_options(config, keys),
+    )))
+}
+
 /// Starts the catalogue on `listener`.
 pub async fn start_catalogue(
     config: &Config,
@@ -55,16 +100,12 @@ pub async fn start_catalogue(
         .await
         .with_context(|| format!("catalogue database {}", target.url))?;
     let api = CatalogueApi::new(db, config.public_base_url.clone());
-    let options = ServeOptions {
-        request_timeout: Duration::from_secs(config.request_timeout_secs),
-        keys,
-    };
     Ok(tokio::spawn(serve(
         &[onestop_catalogue::SERVICE_NAME],
         tonic::service::Routes::new(api.into_server()),
         listener,
         shutdown.wait(),
-        options,
+        serve_options(config, keys),
     )))
 }
 
@@ -82,27 +123,33 @@ pub async fn up(config: Config) -> anyhow::Result<()> {
     let keys = keys(&config)?;
     let shutdown = Shutdown::on_signals();
     let catalogue_listener = bind(&config, config.ports.catalogue, "catalogue").await?;
+    let queue_listener = bind(&config, config.ports.queue, "queue").await?;
     let gateway_listener = bind(&config, config.ports.gateway, "gateway").await?;
     let catalogue_addr = catalogue_listener.local_addr()?;
+    let queue_addr = queue_listener.local_addr()?;
     let gateway_addr = gateway_listener.local_addr()?;
     let catalogue =
         start_catalogue(&config, keys.clone(), catalogue_listener, shutdown.clone()).await?;
+    let queue = start_queue(&config, keys.clone(), queue_listener, shutdown.clone()).await?;
     let gateway = tokio::spawn(onestop_gateway::serve(
         gateway_listener,
         onestop_gateway::Upstreams {
             catalogue: local_url(catalogue_addr),
+            ..Default::default()
         },
         shutdown.clone().wait(),
     ));
     seed_if_empty(&local_url(catalogue_addr), &keys).await?;
-    print_banner(&config, gateway_addr, catalogue_addr);
-    let (c, g) = tokio::join!(catalogue, gateway);
+    crate::demo_queue::seed_if_empty(&local_url(queue_addr), &keys).await?;
+    print_banner(&config, gateway_addr, catalogue_addr, queue_addr);
+    let (c, q, g) = tokio::join!(catalogue, queue, gateway);
     c??;
+    q??;
     g??;
     Ok(())
 }
 
-fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr) {
+fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr, queue: SocketAddr) {
     let web = local_url(gateway);
     let grpc = catalogue;
     println!();
@@ -117,7 +164,15 @@ fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr) {
         "                     {web}/p/1.001193  trang công khai của thủ tục / a procedure's public page"
     );
     println!("                     {web}/p/1.001193/qr.svg  its QR code");
+    println!("                     {web}/kiosk/muong-sai    máy lấy số / ticket kiosk");
+    println!("                     {web}/display/muong-sai  màn hình gọi số / display screen");
     println!("  gRPC catalogue     {grpc}  (health, reflection: grpcurl -plaintext {grpc} list)");
+    println!("  gRPC queue         {queue}");
+    println!(
+        "  staff at a counter onestop staff{} --as lan open q1   then: call-next q1, start q1, finish q1 --next",
+        data_dir_flag(config)
+    );
+    println!("  watch the board    onestop staff{} board", data_dir_flag(config));
     println!(
         "  try                grpcurl -plaintext -d '{{\"query\":\"dang ky khai sinh\"}}' {grpc} onestop.catalogue.v1.CatalogueService/SearchProcedures"
     );
@@ -182,6 +237,18 @@ pub async fn serve_catalogue(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `onestop serve queue`.
+pub async fn serve_queue(config: Config) -> anyhow::Result<()> {
+    let keys = keys(&config)?;
+    let shutdown = Shutdown::on_signals();
+    let listener = bind(&config, config.ports.queue, "queue").await?;
+    let addr = listener.local_addr()?;
+    let handle = start_queue(&config, keys.clone(), listener, shutdown).await?;
+    println!("queue listening on {addr}");
+    handle.await??;
+    Ok(())
+}
+
 /// `onestop serve gateway`.
 pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
     let shutdown = Shutdown::on_signals();
@@ -189,6 +256,7 @@ pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
     println!("gateway listening on {}", local_url(listener.local_addr()?));
     let upstreams = onestop_gateway::Upstreams {
         catalogue: format!("http://127.0.0.1:{}", config.ports.catalogue),
+        ..Default::default()
     };
     onestop_gateway::serve(listener, upstreams, shutdown.wait()).await?;
     Ok(())
@@ -196,10 +264,18 @@ pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
 
 /// `onestop migrate`.
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
-    let target = target(config, "catalogue");
-    connect_and_migrate::<CatalogueMigrator>(&target).await?;
-    println!("catalogue: migrations applied ({})", target.url);
+    let catalogue = target(config, "catalogue");
+    connect_and_migrate::<CatalogueMigrator>(&catalogue).await?;
+    println!("catalogue: migrations applied ({})", catalogue.url);
+    let queue = target(config, "queue");
+    connect_and_migrate::<onestop_queue::Migrator>(&queue).await?;
+    println!("queue: migrations applied ({})", queue.url);
     Ok(())
+}
+
+/// A short-lived token for the CLI's own calls.
+pub fn cli_token(keys: &TokenKeys, role: Role, center: &str) -> String {
+    keys.issue("onestop-cli", role, center, chrono::Duration::minutes(10))
 }
 
 /// `onestop seed`: imports the demo catalogue through the import API.

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tonic::transport::{Channel, Endpoint};
 
 /// Where the gateway finds each service.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Upstreams {
     /// Catalogue gRPC address, e.g. `http://127.0.0.1:50051`.
     pub catalogue: String,

@@ -3,7 +3,7 @@
 use onestop_proto::catalogue::v1 as pb;
 
 /// Escapes text for HTML.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -18,7 +18,13 @@ fn esc(text: &str) -> String {
     out
 }
 
-fn layout(title: &str, body: &str) -> String {
+/// The public pages' frame: the centre's header, `body` in the middle.
+pub(crate) fn layout(title: &str, body: &str) -> String {
+    layout_with_head(title, "", body)
+}
+
+/// [`layout`] with extra elements (meta refresh, styles) at the end of `<head>`.
+pub(crate) fn layout_with_head(title: &str, head: &str, body: &str) -> String {
     format!(
         r#"<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -35,7 +41,7 @@ table{{border-collapse:collapse;width:100%;background:#fff}} td,th{{border:1px s
 .qr{{float:right;margin:0 0 12px 12px;text-align:center}} .qr img{{width:180px;height:180px}}
 .fields a{{display:inline-block;margin:3px 6px 3px 0}}
 @media print{{header,form,.fields{{display:none}}}}
-</style></head><body>
+</style>{head}</head><body>
 <header><a href="/"><strong>Trung tâm Phục vụ hành chính công xã Mường Sại</strong>
 <small>Public Administration Service Centre · Mường Sại commune, Sơn La</small></a></header>
 <main>{body}</main></body></html>"#,

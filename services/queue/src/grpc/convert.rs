@@ -283,7 +283,7 @@ pub fn line_from_pb(l: pb::ServiceLine) -> Result<LineRow, ServiceError> {
 }
 
 /// A counter on the wire.
-pub fn counter_to_pb(c: &CounterRow, current_ticket: Option<&str>) -> pb::Counter {
+pub fn counter_to_pb(c: &CounterRow, current: Option<&TicketRow>) -> pb::Counter {
     pb::Counter {
         center_id: c.center_id.clone(),
         counter_id: c.counter_id.clone(),
@@ -293,6 +293,7 @@ pub fn counter_to_pb(c: &CounterRow, current_ticket: Option<&str>) -> pb::Counte
         status: counter_status_to_pb(&c.status) as i32,
         staff: c.staff.clone().unwrap_or_default(),
         pause_reason: c.pause_reason.clone(),
-        current_ticket_number: current_ticket.unwrap_or_default().to_string(),
+        current_ticket_number: current.map(|t| t.number.clone()).unwrap_or_default(),
+        current_ticket_id: current.map(|t| t.id.clone()).unwrap_or_default(),
     }
 }

@@ -255,7 +255,7 @@ impl QueueService for QueueApi {
             counters: snapshot
                 .counters
                 .iter()
-                .map(|(c, t)| counter_to_pb(c, t.as_ref().map(|t| t.number.as_str())))
+                .map(|(c, t)| counter_to_pb(c, t.as_ref()))
                 .collect(),
         }))
     }

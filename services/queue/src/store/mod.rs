@@ -1,5 +1,6 @@
 //! The queue's tables, migrations and transactions.
 
+pub mod audit;
 pub mod floor;
 mod migration;
 pub mod read;
