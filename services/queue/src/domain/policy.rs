@@ -138,6 +138,8 @@ pub struct Waiting {
     pub class: PriorityClass,
     /// When it joined the queue (kept or reset on transfer).
     pub arrival: DateTime<Utc>,
+    /// Its daily number; breaks ties between equal arrival times.
+    pub seq: i64,
     /// Slot start, for an appointment checked in within its window.
     pub appointment_slot: Option<DateTime<Utc>>,
     /// Counter it was transferred to, if any; only that counter may call it.
@@ -215,7 +217,7 @@ pub fn choose_next(
         })
         .collect();
     let earliest = |pick: Pick, it: &mut dyn Iterator<Item = &(usize, &Waiting)>| {
-        it.min_by_key(|(i, w)| (w.arrival, *i))
+        it.min_by_key(|(i, w)| (w.arrival, w.seq, *i))
             .map(|(index, _)| Choice { index: *index, pick })
     };
     if let Some(c) = earliest(Pick::Aged, &mut eligible.iter().filter(|(_, w)| aged(w, policy, now))) {
@@ -229,7 +231,7 @@ pub fn choose_next(
     }
     if let Some((index, _)) = eligible
         .iter()
-        .filter_map(|(i, w)| w.appointment_slot.map(|slot| (*i, (slot, w.arrival, *i))))
+        .filter_map(|(i, w)| w.appointment_slot.map(|slot| (*i, (slot, w.arrival, w.seq, *i))))
         .min_by_key(|(_, key)| *key)
     {
         return Some(Choice {
@@ -240,7 +242,7 @@ pub fn choose_next(
     let priority = eligible
         .iter()
         .filter_map(|(i, w)| policy.rank(w.class).map(|rank| (*i, w, rank)))
-        .min_by_key(|(i, w, rank)| (*rank, w.arrival, *i))
+        .min_by_key(|(i, w, rank)| (*rank, w.arrival, w.seq, *i))
         .map(|(index, w, _)| Choice {
             index,
             pick: Pick::Priority(w.class),
@@ -316,16 +318,16 @@ impl AheadReason {
 }
 
 /// Sort key of a ticket within its line: aged, appointment, priority rank, walk-in;
-/// then arrival.
-fn line_key(w: &Waiting, policy: &PriorityPolicy, now: DateTime<Utc>) -> (u8, usize, DateTime<Utc>, DateTime<Utc>) {
+/// then arrival and number.
+fn line_key(w: &Waiting, policy: &PriorityPolicy, now: DateTime<Utc>) -> (u8, usize, DateTime<Utc>, DateTime<Utc>, i64) {
     if aged(w, policy, now) {
-        (0, 0, w.arrival, w.arrival)
+        (0, 0, w.arrival, w.arrival, w.seq)
     } else if let Some(slot) = w.appointment_slot {
-        (1, 0, slot, w.arrival)
+        (1, 0, slot, w.arrival, w.seq)
     } else if let Some(rank) = policy.rank(w.class) {
-        (2, rank, w.arrival, w.arrival)
+        (2, rank, w.arrival, w.arrival, w.seq)
     } else {
-        (3, 0, w.arrival, w.arrival)
+        (3, 0, w.arrival, w.arrival, w.seq)
     }
 }
 
@@ -373,6 +375,7 @@ mod tests {
             line: line.into(),
             class: PriorityClass::None,
             arrival: t(minute),
+            seq: minute,
             appointment_slot: None,
             target_counter: None,
         }

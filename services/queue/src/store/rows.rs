@@ -174,6 +174,7 @@ impl TicketRow {
             line: self.line_code.clone(),
             class: PriorityClass::from_code(self.priority),
             arrival: from_ms(self.arrival_at),
+            seq: self.seq,
             appointment_slot: self.appointment_slot.map(from_ms),
             target_counter: self.target_counter.clone(),
         }
