@@ -67,6 +67,8 @@ pub async fn start_queue(
         store.clone(),
         onestop_queue::BoardOptions {
             redis_url: config.redis_url.clone(),
+            // replicas of one deployment share the schema name, so they share channels
+            namespace: format!("onestop-{}", target.schema.as_deref().unwrap_or("local")),
             ..Default::default()
         },
     )
@@ -135,7 +137,8 @@ pub async fn up(config: Config) -> anyhow::Result<()> {
         gateway_listener,
         onestop_gateway::Upstreams {
             catalogue: local_url(catalogue_addr),
-            ..Default::default()
+            queue: local_url(queue_addr),
+            kiosk_token: Some(kiosk_token(&keys)),
         },
         shutdown.clone().wait(),
     ));
@@ -251,12 +254,14 @@ pub async fn serve_queue(config: Config) -> anyhow::Result<()> {
 
 /// `onestop serve gateway`.
 pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
+    let keys = keys(&config)?;
     let shutdown = Shutdown::on_signals();
     let listener = bind(&config, config.ports.gateway, "gateway").await?;
     println!("gateway listening on {}", local_url(listener.local_addr()?));
     let upstreams = onestop_gateway::Upstreams {
         catalogue: format!("http://127.0.0.1:{}", config.ports.catalogue),
-        ..Default::default()
+        queue: format!("http://127.0.0.1:{}", config.ports.queue),
+        kiosk_token: Some(kiosk_token(&keys)),
     };
     onestop_gateway::serve(listener, upstreams, shutdown.wait()).await?;
     Ok(())
@@ -271,6 +276,11 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     connect_and_migrate::<onestop_queue::Migrator>(&queue).await?;
     println!("queue: migrations applied ({})", queue.url);
     Ok(())
+}
+
+/// The token the gateway's kiosk pages issue tickets with (every centre, a year).
+fn kiosk_token(keys: &TokenKeys) -> String {
+    keys.issue("gateway-kiosk", Role::Kiosk, "*", chrono::Duration::days(365))
 }
 
 /// A short-lived token for the CLI's own calls.

@@ -1,8 +1,11 @@
-//! The onestop gateway: public web pages in front of the gRPC services. For now it
-//! serves the procedure catalogue: search (`/`), a procedure's public page
-//! (`/p/{code}`) and its QR code (`/p/{code}/qr.svg`, `/p/{code}/qr.png`).
+//! The onestop gateway: public web pages in front of the gRPC services. It serves the
+//! procedure catalogue: search (`/`), a procedure's public page (`/p/{code}`) and its
+//! QR code (`/p/{code}/qr.svg`, `/p/{code}/qr.png`); and the queue floor: the kiosk
+//! (`/kiosk/{center}`), the citizen's ticket page (`/t/{id}`) and the waiting hall's
+//! display screen (`/display/{center}`, live through `/display/{center}/events`).
 
 mod pages;
+mod queue;
 
 use std::future::Future;
 
@@ -21,6 +24,12 @@ use tonic::transport::{Channel, Endpoint};
 pub struct Upstreams {
     /// Catalogue gRPC address, e.g. `http://127.0.0.1:50051`.
     pub catalogue: String,
+    /// Queue gRPC address, e.g. `http://127.0.0.1:50053`; empty: the queue pages answer
+    /// 503 "not configured".
+    pub queue: String,
+    /// Bearer JWT (role `kiosk`) sent with the kiosk's IssueTicket calls; the queue's
+    /// other calls from the gateway need none.
+    pub kiosk_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -40,7 +49,8 @@ pub fn router(upstreams: &Upstreams) -> Result<Router, tonic::transport::Error> 
         .route("/p/{code}", get(procedure_page))
         .route("/p/{code}/qr.svg", get(qr_svg))
         .route("/p/{code}/qr.png", get(qr_png))
-        .with_state(state))
+        .with_state(state)
+        .merge(queue::routes(upstreams)?))
 }
 
 /// Serves the gateway on `listener` until `shutdown` resolves.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, StreamExt};
@@ -160,8 +160,8 @@ pub fn to_json(event: &pb::BoardEvent, now: chrono::DateTime<chrono::Utc>) -> Bo
 
 /// One SSE message for `event`: `id:` its sequence, `data:` its JSON.
 pub fn to_sse(event: &pb::BoardEvent) -> Event {
-    let json = serde_json::to_string(&to_json(event, chrono::Utc::now()))
-        .unwrap_or_else(|_| "{}".into());
+    let json =
+        serde_json::to_string(&to_json(event, chrono::Utc::now())).unwrap_or_else(|_| "{}".into());
     Event::default().id(event.sequence.to_string()).data(json)
 }
 
@@ -184,20 +184,24 @@ fn parse_sequence(text: &str) -> Option<i64> {
 /// The keep-alive sent after 15 quiet seconds: a comment for proxies and a `ping`
 /// event the page's watchdog sees (comments never reach the script).
 fn keep_alive() -> KeepAlive {
-    KeepAlive::new()
-        .interval(KEEP_ALIVE)
-        .event(Event::default().comment("keep-alive").event("ping").data("1"))
+    KeepAlive::new().interval(KEEP_ALIVE).event(
+        Event::default()
+            .comment("keep-alive")
+            .event("ping")
+            .data("1"),
+    )
 }
 
 /// The SSE response over a WatchBoard stream: a `retry:` hint, then every event until
 /// the gRPC stream ends or fails, then the end of the response (the browser reconnects
 /// with `Last-Event-ID`).
 pub fn sse(upstream: tonic::Streaming<pb::BoardEvent>) -> Response {
-    let hello = stream::iter([Ok::<_, Infallible>(Event::default().retry(RETRY).comment("connected"))]);
-    let events = stream::unfold(Some(upstream), |upstream| async move {
-        let mut upstream = upstream?;
+    let hello = stream::iter([Ok::<_, Infallible>(
+        Event::default().retry(RETRY).comment("connected"),
+    )]);
+    let events = stream::unfold(upstream, |mut upstream| async move {
         match upstream.message().await {
-            Ok(Some(event)) => Some((Ok(to_sse(&event)), Some(upstream))),
+            Ok(Some(event)) => Some((Ok(to_sse(&event)), upstream)),
             Ok(None) => None,
             Err(status) => {
                 tracing::warn!(code = ?status.code(), message = status.message(), "board stream failed");
@@ -205,9 +209,15 @@ pub fn sse(upstream: tonic::Streaming<pb::BoardEvent>) -> Response {
             }
         }
     });
-    Sse::new(hello.chain(events))
+    let mut response = Sse::new(hello.chain(events))
         .keep_alive(keep_alive())
-        .into_response()
+        .into_response();
+    // reverse proxies (nginx) must pass events on at once, not buffer them
+    response.headers_mut().insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    response
 }
 
 /// An SSE response that only tells the browser to try again shortly (the queue
@@ -217,15 +227,22 @@ pub fn retry_later(reason: &str) -> Response {
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
-    let events = stream::iter([Ok::<_, Infallible>(Event::default()
-        .retry(RETRY)
-        .comment(format!("upstream unavailable: {reason}")))]);
+    let events = stream::iter([Ok::<_, Infallible>(
+        Event::default()
+            .retry(RETRY)
+            .comment(format!("upstream unavailable: {reason}")),
+    )]);
     Sse::new(events).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keep_alive_is_a_comment_and_a_ping() {
+        let _ = keep_alive();
+    }
 
     #[test]
     fn resume_prefers_the_header() {
@@ -267,6 +284,9 @@ mod tests {
         assert_eq!(json["stale"], false);
         assert!(json.get("snapshot").is_none());
         let later = chrono::DateTime::from_timestamp(1_700_000_600, 0).unwrap();
-        assert_eq!(serde_json::to_value(to_json(&event, later)).unwrap()["stale"], true);
+        assert_eq!(
+            serde_json::to_value(to_json(&event, later)).unwrap()["stale"],
+            true
+        );
     }
 }

@@ -6,8 +6,18 @@ use onestop_proto::queue::v1 as pb;
 /// The priority classes the kiosk offers, in the order shown: form value, Vietnamese,
 /// English, wire enum.
 pub const PRIORITIES: [(&str, &str, &str, pb::PriorityClass); 6] = [
-    ("none", "Không ưu tiên", "No priority", pb::PriorityClass::None),
-    ("elderly", "Người cao tuổi", "Elderly", pb::PriorityClass::Elderly),
+    (
+        "none",
+        "Không ưu tiên",
+        "No priority",
+        pb::PriorityClass::None,
+    ),
+    (
+        "elderly",
+        "Người cao tuổi",
+        "Elderly",
+        pb::PriorityClass::Elderly,
+    ),
     (
         "disabled",
         "Người khuyết tật",
@@ -91,11 +101,7 @@ pub fn cancellable(s: pb::TicketStatus) -> bool {
 /// in Vietnamese when it is wrong.
 pub fn field(name: &str) -> (&'static str, &'static str, &'static str) {
     match name {
-        "service_code" => (
-            "Dịch vụ",
-            "Service line",
-            "Vui lòng chọn dịch vụ cần làm.",
-        ),
+        "service_code" => ("Dịch vụ", "Service line", "Vui lòng chọn dịch vụ cần làm."),
         "priority" => (
             "Đối tượng ưu tiên",
             "Priority",

@@ -203,12 +203,22 @@ pub fn kiosk(
 </form>
 <script>
 // back to a clean screen (and fresh waiting counts) after a minute without a touch
-(function(){{var t;function arm(){{clearTimeout(t);t=setTimeout(function(){{location.replace(location.pathname+location.search)}},60000)}}
+(function(){{var t;function arm(){{clearTimeout(t);t=setTimeout(function(){{location.replace("{kiosk_url}")}},60000)}}
 ['click','keydown','touchstart','input'].forEach(function(e){{addEventListener(e,arm,true)}});arm();}})();
 </script></main>"#,
         code = esc(&form.appointment_code),
+        kiosk_url = kiosk_url(center_id, autoprint),
     ));
     kiosk_shell("Lấy số thứ tự / Take a number", "", &body)
+}
+
+/// The kiosk page's address (the idle reset and "take another" go back to it).
+fn kiosk_url(center_id: &str, autoprint: bool) -> String {
+    format!(
+        "/kiosk/{}{}",
+        seg(center_id),
+        if autoprint { "?print=1" } else { "" }
+    )
 }
 
 fn line_names<'a>(lines: &'a [pb::ServiceLine], code: &str) -> Option<&'a pb::ServiceLine> {
@@ -224,11 +234,7 @@ pub fn printed_ticket(
     public_url: &str,
     autoprint: bool,
 ) -> String {
-    let kiosk_url = format!(
-        "/kiosk/{}{}",
-        seg(center_id),
-        if autoprint { "?print=1" } else { "" }
-    );
+    let kiosk_url = kiosk_url(center_id, autoprint);
     let line = line_names(lines, &ticket.service_code);
     let (line_vi, line_en) = line.map_or((ticket.service_code.as_str(), ""), |l| {
         (l.name_vi.as_str(), l.name_en.as_str())
@@ -297,7 +303,7 @@ pub fn ticket(
     notice: Option<(&str, &str)>,
 ) -> String {
     let status = ticket.status();
-    let (status_vi, status_en) = labels::status_words(status);
+    let (status_vi, status_en) = labels::ticket_status(status);
     let line = line_names(lines, &ticket.service_code);
     let (line_vi, line_en) = line.map_or((ticket.service_code.as_str(), ""), |l| {
         (l.name_vi.as_str(), l.name_en.as_str())
@@ -379,7 +385,9 @@ pub fn ticket(
         ));
     }
     let head = if labels::is_open(status) {
-        body.push_str("<p class=en>Trang tự cập nhật mỗi 15 giây / This page refreshes every 15 seconds.</p>");
+        body.push_str(
+            "<p class=en>Trang tự cập nhật mỗi 15 giây / This page refreshes every 15 seconds.</p>",
+        );
         format!(
             r#"<meta http-equiv="refresh" content="15;url=/t/{}">"#,
             seg(&ticket.id)

@@ -24,6 +24,9 @@ use crate::store::rows::BoardEventRow;
 pub struct BoardOptions {
     /// Redis URL; when set, events go through Redis pub/sub to every replica.
     pub redis_url: Option<String>,
+    /// Names this deployment's channels on a shared Redis (replicas of one
+    /// deployment must agree; two deployments must differ).
+    pub namespace: String,
     /// How often the hub checks the database for events it did not receive.
     pub catch_up_every: Duration,
 }
@@ -32,9 +35,24 @@ impl Default for BoardOptions {
     fn default() -> Self {
         Self {
             redis_url: None,
+            namespace: "onestop".into(),
             catch_up_every: Duration::from_secs(1),
         }
     }
+}
+
+/// What the hub task receives.
+#[derive(Debug)]
+pub(crate) enum HubInput {
+    /// Events committed here or heard from another replica.
+    Events(Vec<pb::BoardEvent>),
+    /// A screen of `center` has everything up to `seq` and now reads the live feed.
+    Watching {
+        /// The centre.
+        center: String,
+        /// The last sequence the screen has.
+        seq: i64,
+    },
 }
 
 /// Events buffered per centre for slow screens before they must re-read the database.
@@ -44,7 +62,7 @@ const CHANNEL_CAPACITY: usize = 4096;
 #[derive(Clone, Debug)]
 pub struct Board {
     channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>,
-    input: mpsc::UnboundedSender<Vec<pb::BoardEvent>>,
+    input: mpsc::UnboundedSender<HubInput>,
     redis: Option<redis_fanout::Publisher>,
 }
 
@@ -55,8 +73,9 @@ impl Board {
         let channels = Arc::new(Mutex::new(HashMap::new()));
         let redis = match &options.redis_url {
             Some(url) => {
-                let publisher = redis_fanout::Publisher::connect(url).await?;
-                redis_fanout::spawn_subscriber(url.clone(), input.clone()).await?;
+                let prefix = redis_fanout::channel_prefix(&options.namespace);
+                let publisher = redis_fanout::Publisher::connect(url, prefix.clone()).await?;
+                redis_fanout::spawn_subscriber(url.clone(), prefix, input.clone()).await?;
                 Some(publisher)
             }
             None => None,
@@ -92,7 +111,16 @@ impl Board {
         if let Some(redis) = &self.redis {
             redis.publish(&events);
         }
-        let _ = self.input.send(events);
+        let _ = self.input.send(HubInput::Events(events));
+    }
+
+    /// Tells the hub a screen of `center_id` is up to date to `seq`, so the hub's
+    /// database catch-up starts there for a centre it has not seen yet.
+    pub fn watching(&self, center_id: &str, seq: i64) {
+        let _ = self.input.send(HubInput::Watching {
+            center: center_id.to_string(),
+            seq,
+        });
     }
 }
 
@@ -103,16 +131,19 @@ struct Hub {
 }
 
 impl Hub {
-    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Vec<pb::BoardEvent>>, every: Duration) {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<HubInput>, every: Duration) {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
-                batch = rx.recv() => match batch {
-                    Some(batch) => {
+                input = rx.recv() => match input {
+                    Some(HubInput::Events(batch)) => {
                         for event in batch {
                             self.deliver(event).await;
                         }
+                    }
+                    Some(HubInput::Watching { center, seq }) => {
+                        self.last.entry(center).or_insert(seq);
                     }
                     None => return,
                 },
@@ -180,12 +211,11 @@ impl Hub {
             if !watched.contains(&center_id) {
                 continue;
             }
-            match self.last.get(&center_id).copied() {
-                Some(last) if head > last => self.fill(&center_id, last, head).await,
-                Some(_) => {}
-                None => {
-                    self.last.insert(center_id, head);
-                }
+            // a centre whose screens have not reported yet is left for the next tick
+            if let Some(last) = self.last.get(&center_id).copied()
+                && head > last
+            {
+                self.fill(&center_id, last, head).await;
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Board fan-out through Redis pub/sub: each replica publishes the events it commits
-//! on `onestop:queue:board:{centre}` and feeds what it hears into its own hub.
+//! on `{namespace}:queue:board:{centre}` and feeds what it hears into its own hub.
 
 use futures::StreamExt;
 use onestop_proto::queue::v1 as pb;
@@ -7,12 +7,16 @@ use prost::Message;
 use redis::AsyncCommands;
 use tokio::sync::mpsc;
 
-const CHANNEL_PREFIX: &str = "onestop:queue:board:";
+/// The channel prefix of a deployment.
+pub fn channel_prefix(namespace: &str) -> String {
+    format!("{namespace}:queue:board:")
+}
 
 /// Publishes board events to Redis.
 #[derive(Clone)]
 pub struct Publisher {
     conn: redis::aio::MultiplexedConnection,
+    prefix: String,
 }
 
 impl std::fmt::Debug for Publisher {
@@ -23,13 +27,13 @@ impl std::fmt::Debug for Publisher {
 
 impl Publisher {
     /// Connects; the error names the URL.
-    pub async fn connect(url: &str) -> Result<Self, String> {
+    pub async fn connect(url: &str, prefix: String) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| format!("redis url {url}: {e}"))?;
         let conn = client
             .get_multiplexed_async_connection()
             .await
             .map_err(|e| format!("cannot reach redis at {url}: {e}"))?;
-        Ok(Self { conn })
+        Ok(Self { conn, prefix })
     }
 
     /// Publishes in the background; a lost message is recovered from the database.
@@ -37,7 +41,7 @@ impl Publisher {
         let mut conn = self.conn.clone();
         let messages: Vec<(String, Vec<u8>)> = events
             .iter()
-            .map(|e| (format!("{CHANNEL_PREFIX}{}", e.center_id), e.encode_to_vec()))
+            .map(|e| (format!("{}{}", self.prefix, e.center_id), e.encode_to_vec()))
             .collect();
         tokio::spawn(async move {
             for (channel, bytes) in messages {
@@ -51,9 +55,9 @@ impl Publisher {
 
 /// Subscribes to every centre's channel and forwards events into the hub,
 /// reconnecting after a failure. Fails only if the first connection fails.
-pub async fn spawn_subscriber(url: String, hub: mpsc::UnboundedSender<Vec<pb::BoardEvent>>) -> Result<(), String> {
+pub(crate) async fn spawn_subscriber(url: String, prefix: String, hub: mpsc::UnboundedSender<super::HubInput>) -> Result<(), String> {
     let client = redis::Client::open(url.as_str()).map_err(|e| format!("redis url {url}: {e}"))?;
-    let mut pubsub = subscribe(&client).await.map_err(|e| format!("cannot subscribe on redis at {url}: {e}"))?;
+    let mut pubsub = subscribe(&client, &prefix).await.map_err(|e| format!("cannot subscribe on redis at {url}: {e}"))?;
     tokio::spawn(async move {
         loop {
             {
@@ -61,7 +65,7 @@ pub async fn spawn_subscriber(url: String, hub: mpsc::UnboundedSender<Vec<pb::Bo
                 while let Some(msg) = messages.next().await {
                     match pb::BoardEvent::decode(msg.get_payload_bytes()) {
                         Ok(event) => {
-                            if hub.send(vec![event]).is_err() {
+                            if hub.send(super::HubInput::Events(vec![event])).is_err() {
                                 return;
                             }
                         }
@@ -72,7 +76,7 @@ pub async fn spawn_subscriber(url: String, hub: mpsc::UnboundedSender<Vec<pb::Bo
             tracing::warn!("board: redis subscription lost; reconnecting");
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                match subscribe(&client).await {
+                match subscribe(&client, &prefix).await {
                     Ok(p) => {
                         pubsub = p;
                         break;
@@ -85,8 +89,8 @@ pub async fn spawn_subscriber(url: String, hub: mpsc::UnboundedSender<Vec<pb::Bo
     Ok(())
 }
 
-async fn subscribe(client: &redis::Client) -> redis::RedisResult<redis::aio::PubSub> {
+async fn subscribe(client: &redis::Client, prefix: &str) -> redis::RedisResult<redis::aio::PubSub> {
     let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.psubscribe(format!("{CHANNEL_PREFIX}*")).await?;
+    pubsub.psubscribe(format!("{prefix}*")).await?;
     Ok(pubsub)
 }

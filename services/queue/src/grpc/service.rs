@@ -590,6 +590,7 @@ impl QueueService for QueueApi {
         // subscribe before reading, so nothing falls between the read and the live feed
         let live = self.board.subscribe(&r.center_id);
         let (first, last) = initial_board(&self.store, &r.center_id, r.after_sequence).await?;
+        self.board.watching(&r.center_id, last);
         let (tx, rx) = mpsc::channel(256);
         tokio::spawn(feed_board(self.store.clone(), r.center_id, first, last, live, tx));
         Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))

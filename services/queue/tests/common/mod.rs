@@ -36,6 +36,7 @@ pub struct TestQueue {
     target: DatabaseTarget,
     redis: Option<String>,
     catch_up: Duration,
+    namespace: String,
     cleanup: Option<(String, String)>,
     _dir: Option<std::sync::Arc<tempfile::TempDir>>,
 }
@@ -97,7 +98,7 @@ pub async fn spawn_with(redis: Option<String>, catch_up: Duration) -> TestQueue 
         }
     };
     let clock = Clock::manual(morning());
-    serve_on(target, cleanup, dir, clock, redis, catch_up).await
+    serve_on(target, cleanup, dir, clock, redis, catch_up, unique()).await
 }
 
 /// A server over a fresh database with the default fan-out (Redis when the
@@ -113,6 +114,7 @@ async fn serve_on(
     clock: Clock,
     redis: Option<String>,
     catch_up: Duration,
+    namespace: String,
 ) -> TestQueue {
     let db = connect_and_migrate::<Migrator>(&target)
         .await
@@ -122,6 +124,7 @@ async fn serve_on(
         store.clone(),
         BoardOptions {
             redis_url: redis.clone(),
+            namespace: namespace.clone(),
             catch_up_every: catch_up,
         },
     )
@@ -154,6 +157,7 @@ async fn serve_on(
         target,
         redis,
         catch_up,
+        namespace,
         cleanup,
         _dir: dir,
     }
@@ -177,6 +181,7 @@ impl TestQueue {
             self.clock.clone(),
             self.redis.clone(),
             self.catch_up,
+            self.namespace.clone(),
         )
         .await
     }
