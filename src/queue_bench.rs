@@ -53,10 +53,14 @@ impl Bench {
     }
 
     fn req<T>(&self, role: Role, who: &str, message: T) -> tonic::Request<T> {
-        let token = self.keys.issue(who, role, CENTER, chrono::Duration::hours(1));
+        let token = self
+            .keys
+            .issue(who, role, CENTER, chrono::Duration::hours(1));
         let mut r = tonic::Request::new(message);
-        r.metadata_mut()
-            .insert("authorization", format!("Bearer {token}").parse().expect("ascii"));
+        r.metadata_mut().insert(
+            "authorization",
+            format!("Bearer {token}").parse().expect("ascii"),
+        );
         r
     }
 
@@ -183,21 +187,30 @@ async fn set_up(b: &Bench) -> anyhow::Result<()> {
 }
 
 /// Floors: a raw single-row transaction on the same database, and a health round trip.
-async fn floors(store: &Store, channel: Channel, n: usize) -> anyhow::Result<(Histogram<u64>, Histogram<u64>)> {
+async fn floors(
+    store: &Store,
+    channel: Channel,
+    n: usize,
+) -> anyhow::Result<(Histogram<u64>, Histogram<u64>)> {
     use sea_orm::{ConnectionTrait, TransactionTrait};
     store
         .db
-        .execute_unprepared("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)")
+        .execute_unprepared(
+            "CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+        )
         .await?;
     store
         .db
-        .execute_unprepared("INSERT INTO bench_floor (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")
+        .execute_unprepared(
+            "INSERT INTO bench_floor (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        )
         .await?;
     let mut txn_hist = hist();
     for _ in 0..n {
         let started = Instant::now();
         let txn = store.db.begin().await?;
-        txn.execute_unprepared("UPDATE bench_floor SET n = n + 1 WHERE id = 1").await?;
+        txn.execute_unprepared("UPDATE bench_floor SET n = n + 1 WHERE id = 1")
+            .await?;
         txn.commit().await?;
         txn_hist.record(started.elapsed().as_micros() as u64)?;
     }
@@ -216,7 +229,12 @@ async fn floors(store: &Store, channel: Channel, n: usize) -> anyhow::Result<(Hi
 }
 
 /// Call → screen delivery: `screens` watchers, `calls` calls made one at a time.
-async fn delivery(b: &Arc<Bench>, addr: &str, screens: usize, calls: usize) -> anyhow::Result<(Histogram<u64>, usize)> {
+async fn delivery(
+    b: &Arc<Bench>,
+    addr: &str,
+    screens: usize,
+    calls: usize,
+) -> anyhow::Result<(Histogram<u64>, usize)> {
     let connections: Vec<Channel> = join_all((0..8).map(|_| async {
         Endpoint::from_shared(addr.to_string())
             .expect("address")
@@ -296,7 +314,12 @@ async fn run_on(name: &str, target: DatabaseTarget, requests: usize) -> anyhow::
     let board = Board::start(store.clone(), BoardOptions::default())
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
-    let api = QueueApi::new(store.clone(), board, Clock::system(), "http://bench.invalid");
+    let api = QueueApi::new(
+        store.clone(),
+        board,
+        Clock::system(),
+        "http://bench.invalid",
+    );
     let keys = TokenKeys::from_secret(b"bench-secret-bench-secret-bench-secret");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = format!("http://{}", listener.local_addr()?);
@@ -311,8 +334,14 @@ async fn run_on(name: &str, target: DatabaseTarget, requests: usize) -> anyhow::
             keys: keys.clone(),
         },
     ));
-    let channel = Endpoint::from_shared(addr.clone())?.tcp_nodelay(true).connect().await?;
-    let b = Arc::new(Bench { channel: channel.clone(), keys });
+    let channel = Endpoint::from_shared(addr.clone())?
+        .tcp_nodelay(true)
+        .connect()
+        .await?;
+    let b = Arc::new(Bench {
+        channel: channel.clone(),
+        keys,
+    });
     set_up(&b).await?;
 
     let (txn, health) = floors(&store, channel, requests).await?;
@@ -420,7 +449,10 @@ async fn run_on(name: &str, target: DatabaseTarget, requests: usize) -> anyhow::
 
 /// Runs the queue bench on SQLite and, when given, PostgreSQL.
 pub async fn run(requests: usize, postgres_url: Option<String>) -> anyhow::Result<()> {
-    println!("onestop bench queue: {requests} requests per measurement, {COUNTERS} counters, {} lines", LINES.len());
+    println!(
+        "onestop bench queue: {requests} requests per measurement, {COUNTERS} counters, {} lines",
+        LINES.len()
+    );
     let dir = tempfile::tempdir()?;
     run_on(
         "SQLite",

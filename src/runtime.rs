@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use onestop_catalogue::{CatalogueApi, Migrator as CatalogueMigrator};
-use onestop_kit::{Clock, Config, Role};
 use onestop_kit::auth::TokenKeys;
 use onestop_kit::database::{DatabaseTarget, connect_and_migrate};
 use onestop_kit::server::{ServeOptions, serve};
 use onestop_kit::shutdown::Shutdown;
+use onestop_kit::{Clock, Config, Role};
 use onestop_proto::catalogue::v1 as pb;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -175,7 +175,10 @@ fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr, que
         "  staff at a counter onestop staff{} --as lan open q1   then: call-next q1, start q1, finish q1 --next",
         data_dir_flag(config)
     );
-    println!("  watch the board    onestop staff{} board", data_dir_flag(config));
+    println!(
+        "  watch the board    onestop staff{} board",
+        data_dir_flag(config)
+    );
     println!(
         "  try                grpcurl -plaintext -d '{{\"query\":\"dang ky khai sinh\"}}' {grpc} onestop.catalogue.v1.CatalogueService/SearchProcedures"
     );
@@ -280,7 +283,12 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 
 /// The token the gateway's kiosk pages issue tickets with (every centre, a year).
 fn kiosk_token(keys: &TokenKeys) -> String {
-    keys.issue("gateway-kiosk", Role::Kiosk, "*", chrono::Duration::days(365))
+    keys.issue(
+        "gateway-kiosk",
+        Role::Kiosk,
+        "*",
+        chrono::Duration::days(365),
+    )
 }
 
 /// A short-lived token for the CLI's own calls.

@@ -18,7 +18,12 @@ pub struct StaffArgs {
     #[arg(long, env = "ONESTOP_QUEUE_URL", global = true)]
     server: Option<String>,
     /// Centre.
-    #[arg(long, env = "ONESTOP_CENTER", default_value = "muong-sai", global = true)]
+    #[arg(
+        long,
+        env = "ONESTOP_CENTER",
+        default_value = "muong-sai",
+        global = true
+    )]
     center: String,
     /// Your name as staff (the token's subject); one counter per person.
     #[arg(long = "as", env = "ONESTOP_STAFF", global = true)]
@@ -47,11 +52,20 @@ pub enum StaffCommand {
     /// Calls the next citizen to your counter.
     CallNext { counter: String },
     /// Calls the current ticket again.
-    Recall { counter: String, ticket: Option<String> },
+    Recall {
+        counter: String,
+        ticket: Option<String>,
+    },
     /// The called citizen did not come.
-    NoShow { counter: String, ticket: Option<String> },
+    NoShow {
+        counter: String,
+        ticket: Option<String>,
+    },
     /// The called citizen is at the counter.
-    Start { counter: String, ticket: Option<String> },
+    Start {
+        counter: String,
+        ticket: Option<String>,
+    },
     /// Finishes the current ticket.
     Finish {
         counter: String,
@@ -81,7 +95,10 @@ pub enum StaffCommand {
         keep_arrival: bool,
     },
     /// Sets the current ticket aside (the citizen fetches a paper).
-    Park { counter: String, ticket: Option<String> },
+    Park {
+        counter: String,
+        ticket: Option<String>,
+    },
     /// Brings a parked ticket back (give the id `park` printed).
     Resume { counter: String, ticket: String },
     /// Issues a ticket as the kiosk would.
@@ -123,7 +140,9 @@ impl Session {
         let mut request = tonic::Request::new(message);
         request.metadata_mut().insert(
             "authorization",
-            format!("Bearer {}", self.token).parse().expect("token is ascii"),
+            format!("Bearer {}", self.token)
+                .parse()
+                .expect("token is ascii"),
         );
         request
     }
@@ -205,7 +224,12 @@ fn status_vi(status: i32) -> &'static str {
 }
 
 fn print_ticket(t: &pb::Ticket) {
-    print!("{}  {}  [{}]", t.number, status_vi(t.status), t.service_code);
+    print!(
+        "{}  {}  [{}]",
+        t.number,
+        status_vi(t.status),
+        t.service_code
+    );
     if t.counter_number > 0 {
         print!("  quầy / counter {}", t.counter_number);
     }
@@ -238,26 +262,41 @@ fn print_event(e: &pb::BoardEvent) {
                         pb::CounterStatus::Paused => "tạm nghỉ / paused",
                         _ => "đóng / closed",
                     };
-                    println!("  quầy {:>2}  {:<18} {}", c.counter_number, status, c.ticket_number);
+                    println!(
+                        "  quầy {:>2}  {:<18} {}",
+                        c.counter_number, status, c.ticket_number
+                    );
                 }
             }
             println!("  chờ / waiting {}", waiting.join(" "));
         }
         pb::BoardEventKind::Called | pb::BoardEventKind::Recalled => {
-            println!("#{} 🔔 {}  ({})", e.sequence, e.announcement_vi, e.announcement_en);
+            println!(
+                "#{} 🔔 {}  ({})",
+                e.sequence, e.announcement_vi, e.announcement_en
+            );
         }
         _ => println!(
             "#{} {:?} {} {} chờ / waiting {}",
             e.sequence,
             kind,
             e.ticket_number,
-            if e.counter_number > 0 { format!("quầy {}", e.counter_number) } else { String::new() },
+            if e.counter_number > 0 {
+                format!("quầy {}", e.counter_number)
+            } else {
+                String::new()
+            },
             waiting.join(" ")
         ),
     }
 }
 
-async fn watch(server: &str, center: &str, mut after: i64, count: Option<usize>) -> anyhow::Result<()> {
+async fn watch(
+    server: &str,
+    center: &str,
+    mut after: i64,
+    count: Option<usize>,
+) -> anyhow::Result<()> {
     let mut seen = 0usize;
     loop {
         let stream = async {
@@ -284,7 +323,9 @@ async fn watch(server: &str, center: &str, mut after: i64, count: Option<usize>)
                         }
                     }
                     Ok(None) => break,
-                    Err(status) if status.code() == tonic::Code::NotFound => return Err(fail(status)),
+                    Err(status) if status.code() == tonic::Code::NotFound => {
+                        return Err(fail(status));
+                    }
                     Err(status) => {
                         eprintln!("mất kết nối / connection lost: {}", status.message());
                         break;
@@ -299,7 +340,11 @@ async fn watch(server: &str, center: &str, mut after: i64, count: Option<usize>)
 }
 
 /// Runs one staff command.
-pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKeys>, args: StaffArgs) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    keys: impl FnOnce() -> anyhow::Result<TokenKeys>,
+    args: StaffArgs,
+) -> anyhow::Result<()> {
     let server = args
         .server
         .clone()
@@ -339,25 +384,41 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
         StaffCommand::Open { counter } => {
             let c = s
                 .client
-                .open_counter(s.req(pb::OpenCounterRequest { center_id: center, counter_id: counter }))
+                .open_counter(s.req(pb::OpenCounterRequest {
+                    center_id: center,
+                    counter_id: counter,
+                }))
                 .await
                 .map_err(fail)?
                 .into_inner();
-            println!("quầy {} mở — {} / counter {} open for {}", c.number, c.staff, c.number, c.staff);
+            println!(
+                "quầy {} mở — {} / counter {} open for {}",
+                c.number, c.staff, c.number, c.staff
+            );
         }
         StaffCommand::Pause { counter, reason } => {
             let c = s
                 .client
-                .pause_counter(s.req(pb::PauseCounterRequest { center_id: center, counter_id: counter, reason }))
+                .pause_counter(s.req(pb::PauseCounterRequest {
+                    center_id: center,
+                    counter_id: counter,
+                    reason,
+                }))
                 .await
                 .map_err(fail)?
                 .into_inner();
-            println!("quầy {} tạm nghỉ: {} / counter {} paused", c.number, c.pause_reason, c.number);
+            println!(
+                "quầy {} tạm nghỉ: {} / counter {} paused",
+                c.number, c.pause_reason, c.number
+            );
         }
         StaffCommand::Close { counter } => {
             let c = s
                 .client
-                .close_counter(s.req(pb::CloseCounterRequest { center_id: center, counter_id: counter }))
+                .close_counter(s.req(pb::CloseCounterRequest {
+                    center_id: center,
+                    counter_id: counter,
+                }))
                 .await
                 .map_err(fail)?
                 .into_inner();
@@ -366,7 +427,10 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
         StaffCommand::CallNext { counter } => {
             let r = s
                 .client
-                .call_next(s.req(pb::CallNextRequest { center_id: center, counter_id: counter }))
+                .call_next(s.req(pb::CallNextRequest {
+                    center_id: center,
+                    counter_id: counter,
+                }))
                 .await
                 .map_err(fail)?
                 .into_inner();
@@ -380,25 +444,61 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
         }
         StaffCommand::Recall { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(&s.client.recall(s.action(&counter, id)).await.map_err(fail)?.into_inner());
+            print_ticket(
+                &s.client
+                    .recall(s.action(&counter, id))
+                    .await
+                    .map_err(fail)?
+                    .into_inner(),
+            );
         }
         StaffCommand::NoShow { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(&s.client.mark_no_show(s.action(&counter, id)).await.map_err(fail)?.into_inner());
+            print_ticket(
+                &s.client
+                    .mark_no_show(s.action(&counter, id))
+                    .await
+                    .map_err(fail)?
+                    .into_inner(),
+            );
         }
         StaffCommand::Start { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(&s.client.start_serving(s.action(&counter, id)).await.map_err(fail)?.into_inner());
+            print_ticket(
+                &s.client
+                    .start_serving(s.action(&counter, id))
+                    .await
+                    .map_err(fail)?
+                    .into_inner(),
+            );
         }
         StaffCommand::Park { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(&s.client.park(s.action(&counter, id)).await.map_err(fail)?.into_inner());
+            print_ticket(
+                &s.client
+                    .park(s.action(&counter, id))
+                    .await
+                    .map_err(fail)?
+                    .into_inner(),
+            );
             println!("  tiếp tục bằng / resume with: onestop staff resume {counter} <id above>");
         }
         StaffCommand::Resume { counter, ticket } => {
-            print_ticket(&s.client.resume(s.action(&counter, ticket)).await.map_err(fail)?.into_inner());
+            print_ticket(
+                &s.client
+                    .resume(s.action(&counter, ticket))
+                    .await
+                    .map_err(fail)?
+                    .into_inner(),
+            );
         }
-        StaffCommand::Finish { counter, ticket, outcome, dossiers, next } => {
+        StaffCommand::Finish {
+            counter,
+            ticket,
+            outcome,
+            dossiers,
+            next,
+        } => {
             let id = s.current(&counter, ticket).await?;
             let r = s
                 .client
@@ -425,7 +525,13 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
                 None => {}
             }
         }
-        StaffCommand::Transfer { counter, ticket, line, to_counter, keep_arrival } => {
+        StaffCommand::Transfer {
+            counter,
+            ticket,
+            line,
+            to_counter,
+            keep_arrival,
+        } => {
             let id = s.current(&counter, ticket).await?;
             let t = s
                 .client
@@ -442,7 +548,11 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
                 .into_inner();
             print_ticket(&t);
         }
-        StaffCommand::Issue { line, priority, phone } => {
+        StaffCommand::Issue {
+            line,
+            priority,
+            phone,
+        } => {
             let t = s
                 .client
                 .issue_ticket(s.req(pb::IssueTicketRequest {
@@ -472,7 +582,9 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
         StaffCommand::Status => {
             let counters = s
                 .client
-                .list_counters(pb::ListCountersRequest { center_id: center.clone() })
+                .list_counters(pb::ListCountersRequest {
+                    center_id: center.clone(),
+                })
                 .await
                 .map_err(fail)?
                 .into_inner()
@@ -501,7 +613,10 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
                 .into_inner()
                 .lines;
             for l in lines {
-                println!("{} {:<11} chờ / waiting {:>3}  {}", l.prefix, l.code, l.waiting, l.name_vi);
+                println!(
+                    "{} {:<11} chờ / waiting {:>3}  {}",
+                    l.prefix, l.code, l.waiting, l.name_vi
+                );
             }
         }
         StaffCommand::Stats => {
@@ -511,23 +626,43 @@ pub async fn run(config: &Config, keys: impl FnOnce() -> anyhow::Result<TokenKey
                 .client
                 .queue_stats(s.req(pb::QueueStatsRequest {
                     center_id: center,
-                    from: Some(prost_types::Timestamp { seconds: from.timestamp(), nanos: 0 }),
-                    to: Some(prost_types::Timestamp { seconds: now.timestamp() + 1, nanos: 0 }),
+                    from: Some(prost_types::Timestamp {
+                        seconds: from.timestamp(),
+                        nanos: 0,
+                    }),
+                    to: Some(prost_types::Timestamp {
+                        seconds: now.timestamp() + 1,
+                        nanos: 0,
+                    }),
                 }))
                 .await
                 .map_err(fail)?
                 .into_inner();
             println!(
                 "24h: cấp/issued {}  phục vụ/served {}  vắng/no-show {}  hủy/cancelled {}  hết hạn/expired {}  chờ/wait p50 {:.1} p90 {:.1} phút/min",
-                r.issued, r.served, r.no_show, r.cancelled, r.expired, r.wait_minutes_p50, r.wait_minutes_p90
+                r.issued,
+                r.served,
+                r.no_show,
+                r.cancelled,
+                r.expired,
+                r.wait_minutes_p50,
+                r.wait_minutes_p90
             );
             for l in r.lines {
-                println!("  {:<11} cấp {:>3} xong {:>3} vắng {:>3}  {:.1} phút/lượt", l.service_code, l.issued, l.served, l.no_show, l.service_minutes_avg);
+                println!(
+                    "  {:<11} cấp {:>3} xong {:>3} vắng {:>3}  {:.1} phút/lượt",
+                    l.service_code, l.issued, l.served, l.no_show, l.service_minutes_avg
+                );
             }
             for c in r.counters {
                 println!(
                     "  quầy {:>2}: xong {:>3}, {:.1} phút/lượt, mở {:.0}′, nghỉ {:.0}′, rảnh {:.0}′",
-                    c.counter_number, c.served, c.service_minutes_avg, c.open_minutes, c.pause_minutes, c.idle_minutes
+                    c.counter_number,
+                    c.served,
+                    c.service_minutes_avg,
+                    c.open_minutes,
+                    c.pause_minutes,
+                    c.idle_minutes
                 );
             }
         }

@@ -7,12 +7,15 @@ use std::time::{Duration, Instant};
 
 use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
+use onestop_proto::queue::v1 as qpb;
+use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct Suite {
     child: Child,
     gateway: u16,
     catalogue: u16,
+    queue: u16,
     dir: tempfile::TempDir,
 }
 
@@ -54,11 +57,12 @@ async fn http_get(port: u16, path: &str) -> (u16, String) {
 
 async fn start() -> Suite {
     let dir = tempfile::tempdir().unwrap();
-    let (gateway, catalogue) = (free_port(), free_port());
+    let (gateway, catalogue, queue) = (free_port(), free_port(), free_port());
     let child = onestop(dir.path())
         .arg("up")
         .env("ONESTOP_PORTS__GATEWAY", gateway.to_string())
         .env("ONESTOP_PORTS__CATALOGUE", catalogue.to_string())
+        .env("ONESTOP_PORTS__QUEUE", queue.to_string())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -67,6 +71,7 @@ async fn start() -> Suite {
         child,
         gateway,
         catalogue,
+        queue,
         dir,
     };
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -75,13 +80,21 @@ async fn start() -> Suite {
             .await
             .is_ok()
         {
-            // seeded once the catalogue lists procedures
+            // seeded once the catalogue lists procedures and the queue has its counters
             if let Ok(mut client) =
                 CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
                 && let Ok(r) = client
                     .list_procedures(pb::ListProceduresRequest::default())
                     .await
                 && r.into_inner().total_size > 0
+                && let Ok(mut queue) =
+                    QueueServiceClient::connect(format!("http://127.0.0.1:{queue}")).await
+                && let Ok(c) = queue
+                    .list_counters(qpb::ListCountersRequest {
+                        center_id: "muong-sai".into(),
+                    })
+                    .await
+                && c.into_inner().counters.len() >= 4
             {
                 return suite;
             }
@@ -209,4 +222,85 @@ fn bad_configuration_names_the_key() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("public_base_url"));
+}
+
+impl Suite {
+    /// Runs `onestop staff …` against this suite; stdout, or a panic with stderr.
+    fn staff(&self, args: &[&str]) -> String {
+        let out = onestop(self.dir.path())
+            .arg("staff")
+            .args(args)
+            .env("ONESTOP_PORTS__QUEUE", self.queue.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "onestop staff {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_morning_at_four_counters_and_a_screen() {
+    let suite = start().await;
+    // the screen: the staff client's board, in the background, stops after 22 events
+    let screen = onestop(suite.dir.path())
+        .args(["staff", "board", "--count", "22"])
+        .env("ONESTOP_PORTS__QUEUE", suite.queue.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let staff = [("q1", "lan"), ("q2", "minh"), ("q3", "hoa"), ("q4", "tuan")];
+    for (counter, who) in staff {
+        let out = suite.staff(&["--as", who, "open", counter]);
+        assert!(out.contains("mở"), "{out}");
+    }
+    // the kiosk page issues through the gateway; the staff client too
+    for line in ["ho-tich", "chung-thuc", "dat-dai", "cu-tru"] {
+        let out = suite.staff(&["issue", line]);
+        assert!(out.contains("đang chờ / waiting"), "{out}");
+    }
+    let elderly = suite.staff(&["issue", "ho-tich", "--priority", "elderly"]);
+    assert!(elderly.starts_with("A002"), "{elderly}");
+
+    let mut called = Vec::new();
+    for (counter, who) in staff {
+        let out = suite.staff(&["--as", who, "call-next", counter]);
+        let number = out
+            .split_whitespace()
+            .nth(3)
+            .unwrap_or_default()
+            .to_string();
+        called.push(number);
+        suite.staff(&["--as", who, "start", counter]);
+    }
+    // q1 serves civil status first: the elderly citizen has priority over A001
+    assert_eq!(called, ["A002", "B001", "C001", "D001"], "calls: {called:?}");
+    let finish = suite.staff(&["--as", "lan", "finish", "q1", "--dossier", "000.00.00.H01-261126-0001", "--next"]);
+    assert!(finish.contains("gọi tiếp / now calling A001"), "{finish}");
+    for (counter, who) in &staff[1..] {
+        suite.staff(&["--as", who, "finish", counter]);
+    }
+    let status = suite.staff(&["status"]);
+    assert!(status.contains("lan") && status.contains("A001"), "{status}");
+
+    let out = screen.wait_with_output().unwrap();
+    let board = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{board}\n{}", String::from_utf8_lossy(&out.stderr));
+    for number in ["A002", "B001", "C001", "D001", "A001"] {
+        assert!(
+            board.contains(&format!("Mời công dân có số thứ tự {number} đến quầy số")),
+            "the screen showed the call of {number}:\n{board}"
+        );
+    }
+    let (status, kiosk) = http_get(suite.gateway, "/kiosk/muong-sai").await;
+    assert_eq!(status, 200);
+    assert!(kiosk.contains("Hộ tịch, gia đình, nuôi con nuôi"));
+    let (status, display) = http_get(suite.gateway, "/display/muong-sai").await;
+    assert_eq!(status, 200);
+    assert!(display.contains("EventSource"));
 }

@@ -64,7 +64,14 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
             match op {
                 Op::Issue { line_b, priority } => {
                     let t = q
-                        .issue(if line_b { "b" } else { "a" }, if priority { pb::PriorityClass::Pregnant } else { pb::PriorityClass::None })
+                        .issue(
+                            if line_b { "b" } else { "a" },
+                            if priority {
+                                pb::PriorityClass::Pregnant
+                            } else {
+                                pb::PriorityClass::None
+                            },
+                        )
                         .await?;
                     issued = Some(t.id);
                 }
@@ -75,7 +82,9 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
                     }
                 }
                 Op::Recall | Op::NoShow | Op::Start | Op::Park => {
-                    let Some(id) = held.clone() else { return Ok(()) };
+                    let Some(id) = held.clone() else {
+                        return Ok(());
+                    };
                     let r = q.staff(who, q.action(counter, &id));
                     match op {
                         Op::Recall => {
@@ -96,22 +105,29 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
                     }
                 }
                 Op::ResumeParked => {
-                    let Some(id) = parked.clone() else { return Ok(()) };
+                    let Some(id) = parked.clone() else {
+                        return Ok(());
+                    };
                     c.resume(q.staff(who, q.action(counter, &id))).await?;
                     parked = None;
                     held = Some(id);
                 }
                 Op::Finish { next } => {
-                    let Some(id) = held.clone() else { return Ok(()) };
+                    let Some(id) = held.clone() else {
+                        return Ok(());
+                    };
                     let r = c
-                        .finish_serving(q.staff(who, pb::FinishServingRequest {
-                            center_id: CENTER.into(),
-                            counter_id: counter.into(),
-                            ticket_id: id,
-                            outcome: "received".into(),
-                            dossier_codes: vec![],
-                            call_next: next,
-                        }))
+                        .finish_serving(q.staff(
+                            who,
+                            pb::FinishServingRequest {
+                                center_id: CENTER.into(),
+                                counter_id: counter.into(),
+                                ticket_id: id,
+                                outcome: "received".into(),
+                                dossier_codes: vec![],
+                                call_next: next,
+                            },
+                        ))
                         .await?
                         .into_inner();
                     held = None;
@@ -121,33 +137,49 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
                     }
                 }
                 Op::TransferToOtherLine => {
-                    let Some(id) = held.clone() else { return Ok(()) };
+                    let Some(id) = held.clone() else {
+                        return Ok(());
+                    };
                     let t = c
-                        .transfer(q.staff(who, pb::TransferRequest {
-                            center_id: CENTER.into(),
-                            counter_id: counter.into(),
-                            ticket_id: id.clone(),
-                            to_service_code: "b".into(),
-                            keep_arrival: true,
-                            ..Default::default()
-                        }))
+                        .transfer(q.staff(
+                            who,
+                            pb::TransferRequest {
+                                center_id: CENTER.into(),
+                                counter_id: counter.into(),
+                                ticket_id: id.clone(),
+                                to_service_code: "b".into(),
+                                keep_arrival: true,
+                                ..Default::default()
+                            },
+                        ))
                         .await?;
                     drop(t);
                     log.transferred.push(id);
                     held = None;
                 }
                 Op::CancelLastIssued => {
-                    let Some(id) = issued.take() else { return Ok(()) };
-                    c.cancel_ticket(pb::CancelTicketRequest { id, reason: "changed my mind".into() }).await?;
+                    let Some(id) = issued.take() else {
+                        return Ok(());
+                    };
+                    c.cancel_ticket(pb::CancelTicketRequest {
+                        id,
+                        reason: "changed my mind".into(),
+                    })
+                    .await?;
                 }
             }
             Ok(())
         }
         .await;
         if let Err(status) = result {
-            assert!(expected_refusal(&status), "{counter}: unexpected error {status:?}");
+            assert!(
+                expected_refusal(&status),
+                "{counter}: unexpected error {status:?}"
+            );
             // the ticket may have been cancelled or finished under us: forget it
-            if status.message().contains("not held by counter") || status.message().contains("cannot be") {
+            if status.message().contains("not held by counter")
+                || status.message().contains("cannot be")
+            {
                 held = None;
             }
         }
@@ -170,7 +202,9 @@ async fn property(scripts: Vec<Vec<Op>>) {
     });
     let logs = futures::future::join_all(runs).await;
 
-    let audit = onestop_queue::store::audit::audit(&a.store, CENTER).await.unwrap();
+    let audit = onestop_queue::store::audit::audit(&a.store, CENTER)
+        .await
+        .unwrap();
     assert!(audit.ok(), "invariants violated: {audit:?}");
     // client side: a ticket came back from call-next at most once per stay in the queue
     let mut calls: HashMap<&str, usize> = HashMap::new();
@@ -185,9 +219,16 @@ async fn property(scripts: Vec<Vec<Op>>) {
     }
     for (id, n) in &calls {
         let allowed = 1 + transfers.get(id).copied().unwrap_or(0);
-        assert!(*n <= allowed, "ticket {id} was handed out {n} times with {allowed} stays in the queue");
+        assert!(
+            *n <= allowed,
+            "ticket {id} was handed out {n} times with {allowed} stays in the queue"
+        );
     }
-    assert_eq!(audit.calls, calls.values().sum::<usize>(), "every call the clients saw is on the board, and no other");
+    assert_eq!(
+        audit.calls,
+        calls.values().sum::<usize>(),
+        "every call the clients saw is on the board, and no other"
+    );
     b.stop_replica().await;
     a.stop().await;
 }

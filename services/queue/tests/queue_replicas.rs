@@ -16,16 +16,20 @@ async fn add_counters(q: &TestQueue) {
     for n in 4..=6 {
         q.client
             .clone()
-            .upsert_counter(q.as_role(Role::Admin, "admin", pb::UpsertCounterRequest {
-                counter: Some(pb::Counter {
-                    center_id: CENTER.into(),
-                    counter_id: format!("c{n}"),
-                    number: n,
-                    name: format!("Quầy {n}"),
-                    service_codes: vec!["a".into(), "b".into()],
-                    ..Default::default()
-                }),
-            }))
+            .upsert_counter(q.as_role(
+                Role::Admin,
+                "admin",
+                pb::UpsertCounterRequest {
+                    counter: Some(pb::Counter {
+                        center_id: CENTER.into(),
+                        counter_id: format!("c{n}"),
+                        number: n,
+                        name: format!("Quầy {n}"),
+                        service_codes: vec!["a".into(), "b".into()],
+                        ..Default::default()
+                    }),
+                },
+            ))
             .await
             .unwrap();
     }
@@ -42,7 +46,10 @@ async fn counters_on_two_servers_never_call_the_same_ticket() {
     }
     let mut issued = HashSet::new();
     for i in 0..60 {
-        let t = a.issue(if i % 3 == 0 { "b" } else { "a" }, pb::PriorityClass::None).await.unwrap();
+        let t = a
+            .issue(if i % 3 == 0 { "b" } else { "a" }, pb::PriorityClass::None)
+            .await
+            .unwrap();
         issued.insert(t.id);
     }
     let workers = (1..=6).map(|n| {
@@ -54,25 +61,36 @@ async fn counters_on_two_servers_never_call_the_same_ticket() {
             while let Some(t) = server.call(&counter, &who).await.unwrap() {
                 mine.push(t.id.clone());
                 let mut c = server.client.clone();
-                c.start_serving(server.staff(&who, server.action(&counter, &t.id))).await.unwrap();
-                c.finish_serving(server.staff(&who, pb::FinishServingRequest {
-                    center_id: CENTER.into(),
-                    counter_id: counter.clone(),
-                    ticket_id: t.id,
-                    ..Default::default()
-                }))
+                c.start_serving(server.staff(&who, server.action(&counter, &t.id)))
+                    .await
+                    .unwrap();
+                c.finish_serving(server.staff(
+                    &who,
+                    pb::FinishServingRequest {
+                        center_id: CENTER.into(),
+                        counter_id: counter.clone(),
+                        ticket_id: t.id,
+                        ..Default::default()
+                    },
+                ))
                 .await
                 .unwrap();
             }
             mine
         }
     });
-    let called: Vec<String> = futures::future::join_all(workers).await.into_iter().flatten().collect();
+    let called: Vec<String> = futures::future::join_all(workers)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     let unique: HashSet<&String> = called.iter().collect();
     assert_eq!(called.len(), 60, "every ticket was called");
     assert_eq!(unique.len(), 60, "no ticket was called twice");
     assert!(called.iter().all(|id| issued.contains(id)));
-    let audit = onestop_queue::store::audit::audit(&a.store, CENTER).await.unwrap();
+    let audit = onestop_queue::store::audit::audit(&a.store, CENTER)
+        .await
+        .unwrap();
     assert!(audit.ok(), "{audit:?}");
     b.stop_replica().await;
     a.stop().await;
@@ -82,7 +100,11 @@ async fn counters_on_two_servers_never_call_the_same_ticket() {
 async fn a_screen_on_one_server_sees_calls_made_on_the_other() {
     let redis = redis_url();
     // with Redis, the database catch-up is effectively off: only Redis can deliver
-    let catch_up = if redis.is_some() { Duration::from_secs(3600) } else { Duration::from_millis(200) };
+    let catch_up = if redis.is_some() {
+        Duration::from_secs(3600)
+    } else {
+        Duration::from_millis(200)
+    };
     let a = spawn_with(redis, catch_up).await;
     a.seed().await;
     let b = a.replica().await;
@@ -90,7 +112,10 @@ async fn a_screen_on_one_server_sees_calls_made_on_the_other() {
     let mut screen = a
         .client
         .clone()
-        .watch_board(pb::WatchBoardRequest { center_id: CENTER.into(), after_sequence: 0 })
+        .watch_board(pb::WatchBoardRequest {
+            center_id: CENTER.into(),
+            after_sequence: 0,
+        })
         .await
         .unwrap()
         .into_inner();
@@ -102,7 +127,10 @@ async fn a_screen_on_one_server_sees_calls_made_on_the_other() {
         b.issue("a", pb::PriorityClass::None).await.unwrap();
         let t = b.call("c1", "lan").await.unwrap().unwrap();
         // issue, then call: both made on server B, seen on server A in order
-        for kind in [pb::BoardEventKind::WaitingChanged, pb::BoardEventKind::Called] {
+        for kind in [
+            pb::BoardEventKind::WaitingChanged,
+            pb::BoardEventKind::Called,
+        ] {
             let e = tokio::time::timeout(Duration::from_secs(3), screen.message())
                 .await
                 .expect("the screen on server A got the event within 3 s")
@@ -117,8 +145,14 @@ async fn a_screen_on_one_server_sees_calls_made_on_the_other() {
             }
         }
         let mut c = b.client.clone();
-        c.mark_no_show(b.staff("lan", b.action("c1", &t.id))).await.unwrap();
-        let e = tokio::time::timeout(Duration::from_secs(3), screen.message()).await.unwrap().unwrap().unwrap();
+        c.mark_no_show(b.staff("lan", b.action("c1", &t.id)))
+            .await
+            .unwrap();
+        let e = tokio::time::timeout(Duration::from_secs(3), screen.message())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         expected += 1;
         assert_eq!(e.sequence, expected);
     }

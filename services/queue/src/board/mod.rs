@@ -184,7 +184,9 @@ impl Hub {
                     self.send(board_event_to_pb(row));
                 }
             }
-            Err(e) => tracing::warn!(center_id, error = %e, "board: cannot fill a gap from the database"),
+            Err(e) => {
+                tracing::warn!(center_id, error = %e, "board: cannot fill a gap from the database")
+            }
         }
     }
 

@@ -55,9 +55,15 @@ impl Publisher {
 
 /// Subscribes to every centre's channel and forwards events into the hub,
 /// reconnecting after a failure. Fails only if the first connection fails.
-pub(crate) async fn spawn_subscriber(url: String, prefix: String, hub: mpsc::UnboundedSender<super::HubInput>) -> Result<(), String> {
+pub(crate) async fn spawn_subscriber(
+    url: String,
+    prefix: String,
+    hub: mpsc::UnboundedSender<super::HubInput>,
+) -> Result<(), String> {
     let client = redis::Client::open(url.as_str()).map_err(|e| format!("redis url {url}: {e}"))?;
-    let mut pubsub = subscribe(&client, &prefix).await.map_err(|e| format!("cannot subscribe on redis at {url}: {e}"))?;
+    let mut pubsub = subscribe(&client, &prefix)
+        .await
+        .map_err(|e| format!("cannot subscribe on redis at {url}: {e}"))?;
     tokio::spawn(async move {
         loop {
             {

@@ -52,7 +52,9 @@ pub fn parse_hhmm(raw: &str) -> Result<NaiveTime, String> {
 pub fn check_hours(hours: &[OpenInterval]) -> Result<(), String> {
     for (i, h) in hours.iter().enumerate() {
         if !(1..=7).contains(&h.weekday) {
-            return Err(format!("hours[{i}]: weekday must be 1 (Monday) to 7 (Sunday)"));
+            return Err(format!(
+                "hours[{i}]: weekday must be 1 (Monday) to 7 (Sunday)"
+            ));
         }
         if h.opens >= h.closes {
             return Err(format!("hours[{i}]: opens must be before closes"));
@@ -69,7 +71,10 @@ pub fn check_hours(hours: &[OpenInterval]) -> Result<(), String> {
 fn local_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     tz.from_local_datetime(&date.and_time(time))
         .earliest()
-        .unwrap_or_else(|| Utc.from_utc_datetime(&date.and_time(time)).with_timezone(&tz))
+        .unwrap_or_else(|| {
+            Utc.from_utc_datetime(&date.and_time(time))
+                .with_timezone(&tz)
+        })
         .with_timezone(&Utc)
 }
 
@@ -85,7 +90,11 @@ pub fn closing_instant(hours: &[OpenInterval], date: NaiveDate, tz: Tz) -> Optio
 }
 
 /// The appointment slots of `date`: every whole 30-minute slot inside an open interval.
-pub fn slots(hours: &[OpenInterval], date: NaiveDate, tz: Tz) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+pub fn slots(
+    hours: &[OpenInterval],
+    date: NaiveDate,
+    tz: Tz,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let weekday = date.weekday().number_from_monday();
     let mut intervals: Vec<_> = hours.iter().filter(|h| h.weekday == weekday).collect();
     intervals.sort_by_key(|h| h.opens);
@@ -148,7 +157,10 @@ mod tests {
         // 07:00–11:30 is 9 slots, 13:30–17:00 is 7
         assert_eq!(s.len(), 16);
         assert_eq!(s[0].0, Utc.with_ymd_and_hms(2026, 11, 26, 0, 0, 0).unwrap());
-        assert_eq!(s[9].0, Utc.with_ymd_and_hms(2026, 11, 26, 6, 30, 0).unwrap());
+        assert_eq!(
+            s[9].0,
+            Utc.with_ymd_and_hms(2026, 11, 26, 6, 30, 0).unwrap()
+        );
     }
 
     #[test]
@@ -166,9 +178,18 @@ mod tests {
     #[test]
     fn check_in_window() {
         let slot = Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap();
-        assert_eq!(check_in_timing(slot, slot - Duration::minutes(20)), CheckInTiming::InWindow);
-        assert_eq!(check_in_timing(slot, slot + Duration::minutes(15)), CheckInTiming::InWindow);
-        assert_eq!(check_in_timing(slot, slot + Duration::minutes(16)), CheckInTiming::Late);
+        assert_eq!(
+            check_in_timing(slot, slot - Duration::minutes(20)),
+            CheckInTiming::InWindow
+        );
+        assert_eq!(
+            check_in_timing(slot, slot + Duration::minutes(15)),
+            CheckInTiming::InWindow
+        );
+        assert_eq!(
+            check_in_timing(slot, slot + Duration::minutes(16)),
+            CheckInTiming::Late
+        );
         assert!(matches!(
             check_in_timing(slot, slot - Duration::minutes(31)),
             CheckInTiming::TooEarly(_)

@@ -20,6 +20,12 @@ pub fn parse_time_zone(name: &str) -> Result<Tz, String> {
         .map_err(|_| format!("`{name}` is not an IANA time zone such as Asia/Ho_Chi_Minh"))
 }
 
+/// A fresh unguessable ticket id (16 hex digits), used in the public URL `/t/{id}`.
+pub fn new_ticket_id() -> String {
+    use rand::Rng;
+    format!("{:016x}", rand::rng().random::<u64>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,9 +36,15 @@ mod tests {
         let tz: Tz = "Asia/Ho_Chi_Minh".parse().unwrap();
         // 17:30 UTC on the 25th is 00:30 on the 26th in UTC+7
         let at = Utc.with_ymd_and_hms(2026, 11, 25, 17, 30, 0).unwrap();
-        assert_eq!(service_day(at, tz), NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        assert_eq!(
+            service_day(at, tz),
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+        );
         let before = Utc.with_ymd_and_hms(2026, 11, 25, 16, 59, 0).unwrap();
-        assert_eq!(service_day(before, tz), NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        assert_eq!(
+            service_day(before, tz),
+            NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+        );
     }
 
     #[test]
@@ -44,12 +56,10 @@ mod tests {
 
     #[test]
     fn unknown_zone_is_named() {
-        assert!(parse_time_zone("Mars/Olympus").unwrap_err().contains("Mars/Olympus"));
+        assert!(
+            parse_time_zone("Mars/Olympus")
+                .unwrap_err()
+                .contains("Mars/Olympus")
+        );
     }
-}
-
-/// A fresh unguessable ticket id (16 hex digits), used in the public URL `/t/{id}`.
-pub fn new_ticket_id() -> String {
-    use rand::Rng;
-    format!("{:016x}", rand::rng().random::<u64>())
 }

@@ -191,7 +191,11 @@ impl Choice {
             ),
             Pick::Transferred => "được chuyển đến quầy này / transferred to this counter".into(),
             Pick::Appointment => "có lịch hẹn đã xác nhận / checked-in appointment".into(),
-            Pick::Priority(class) => format!("ưu tiên: {} / priority: {}", class.name_vi(), class.name_en()),
+            Pick::Priority(class) => format!(
+                "ưu tiên: {} / priority: {}",
+                class.name_vi(),
+                class.name_en()
+            ),
             Pick::Normal => "đến lượt theo thứ tự / next in arrival order".into(),
         }
     }
@@ -218,9 +222,15 @@ pub fn choose_next(
         .collect();
     let earliest = |pick: Pick, it: &mut dyn Iterator<Item = &(usize, &Waiting)>| {
         it.min_by_key(|(i, w)| (w.arrival, w.seq, *i))
-            .map(|(index, _)| Choice { index: *index, pick })
+            .map(|(index, _)| Choice {
+                index: *index,
+                pick,
+            })
     };
-    if let Some(c) = earliest(Pick::Aged, &mut eligible.iter().filter(|(_, w)| aged(w, policy, now))) {
+    if let Some(c) = earliest(
+        Pick::Aged,
+        &mut eligible.iter().filter(|(_, w)| aged(w, policy, now)),
+    ) {
         return Some(c);
     }
     if let Some(c) = earliest(
@@ -231,7 +241,10 @@ pub fn choose_next(
     }
     if let Some((index, _)) = eligible
         .iter()
-        .filter_map(|(i, w)| w.appointment_slot.map(|slot| (*i, (slot, w.arrival, w.seq, *i))))
+        .filter_map(|(i, w)| {
+            w.appointment_slot
+                .map(|slot| (*i, (slot, w.arrival, w.seq, *i)))
+        })
         .min_by_key(|(_, key)| *key)
     {
         return Some(Choice {
@@ -256,7 +269,9 @@ pub fn choose_next(
         )
     });
     match (priority, normal) {
-        (Some(p), Some(_)) if counter.normal_since_priority >= policy.normal_between_priority => Some(p),
+        (Some(p), Some(_)) if counter.normal_since_priority >= policy.normal_between_priority => {
+            Some(p)
+        }
         (Some(p), None) => Some(p),
         (_, Some(n)) => Some(n),
         (None, None) => None,
@@ -299,9 +314,14 @@ impl AheadReason {
     /// "{n} người …" in Vietnamese.
     pub fn text_vi(self, n: usize, policy: &PriorityPolicy) -> String {
         match self {
-            Self::Aged => format!("{n} người đã chờ quá {} phút nên được gọi trước", policy.max_wait_minutes),
+            Self::Aged => format!(
+                "{n} người đã chờ quá {} phút nên được gọi trước",
+                policy.max_wait_minutes
+            ),
             Self::Appointment => format!("{n} người có lịch hẹn trong khung giờ này"),
-            Self::Priority => format!("{n} người thuộc diện ưu tiên (người cao tuổi, khuyết tật, phụ nữ mang thai, trẻ nhỏ, người có công)"),
+            Self::Priority => format!(
+                "{n} người thuộc diện ưu tiên (người cao tuổi, khuyết tật, phụ nữ mang thai, trẻ nhỏ, người có công)"
+            ),
             Self::EarlierArrival => format!("{n} người đến trước bạn"),
         }
     }
@@ -309,9 +329,14 @@ impl AheadReason {
     /// The same in English.
     pub fn text_en(self, n: usize, policy: &PriorityPolicy) -> String {
         match self {
-            Self::Aged => format!("{n} waited over {} minutes and go first", policy.max_wait_minutes),
+            Self::Aged => format!(
+                "{n} waited over {} minutes and go first",
+                policy.max_wait_minutes
+            ),
             Self::Appointment => format!("{n} have an appointment in this time window"),
-            Self::Priority => format!("{n} have priority (elderly, disability, pregnancy, small child, veteran)"),
+            Self::Priority => {
+                format!("{n} have priority (elderly, disability, pregnancy, small child, veteran)")
+            }
             Self::EarlierArrival => format!("{n} arrived before you"),
         }
     }
@@ -319,7 +344,11 @@ impl AheadReason {
 
 /// Sort key of a ticket within its line: aged, appointment, priority rank, walk-in;
 /// then arrival and number.
-fn line_key(w: &Waiting, policy: &PriorityPolicy, now: DateTime<Utc>) -> (u8, usize, DateTime<Utc>, DateTime<Utc>, i64) {
+fn line_key(
+    w: &Waiting,
+    policy: &PriorityPolicy,
+    now: DateTime<Utc>,
+) -> (u8, usize, DateTime<Utc>, DateTime<Utc>, i64) {
     if aged(w, policy, now) {
         (0, 0, w.arrival, w.arrival, w.seq)
     } else if let Some(slot) = w.appointment_slot {
@@ -390,7 +419,11 @@ mod tests {
         codes.iter().map(|s| s.to_string()).collect()
     }
 
-    fn call_order(mut waiting: Vec<Waiting>, counter_lines: &[String], now: DateTime<Utc>) -> Vec<String> {
+    fn call_order(
+        mut waiting: Vec<Waiting>,
+        counter_lines: &[String],
+        now: DateTime<Utc>,
+    ) -> Vec<String> {
         let policy = PriorityPolicy::default();
         let mut since = policy.normal_between_priority;
         let mut order = Vec::new();
@@ -443,9 +476,15 @@ mod tests {
             with_class(walk_in("p", "a", 31), PriorityClass::Disabled),
         ];
         // at minute 40 nobody is aged: priority first, then the preferred line a, then b
-        assert_eq!(call_order(waiting.clone(), &lines(&["a", "b"]), t(40)), ["p", "a1", "b-old"]);
+        assert_eq!(
+            call_order(waiting.clone(), &lines(&["a", "b"]), t(40)),
+            ["p", "a1", "b-old"]
+        );
         // at minute 61 the line-b ticket has waited over an hour
-        assert_eq!(call_order(waiting, &lines(&["a", "b"]), t(61)), ["b-old", "p", "a1"]);
+        assert_eq!(
+            call_order(waiting, &lines(&["a", "b"]), t(61)),
+            ["b-old", "p", "a1"]
+        );
     }
 
     #[test]
@@ -455,7 +494,10 @@ mod tests {
         let mut transferred = walk_in("moved", "b", 25);
         transferred.target_counter = Some("q2".into());
         let waiting = vec![walk_in("w", "a", 0), appointment, transferred];
-        assert_eq!(call_order(waiting, &lines(&["a", "b"]), t(30)), ["appt", "w"]);
+        assert_eq!(
+            call_order(waiting, &lines(&["a", "b"]), t(30)),
+            ["appt", "w"]
+        );
     }
 
     #[test]
@@ -487,8 +529,10 @@ mod tests {
 
     #[test]
     fn bad_policies_name_their_field() {
-        let mut p = PriorityPolicy::default();
-        p.max_wait_minutes = 1;
+        let p = PriorityPolicy {
+            max_wait_minutes: 1,
+            ..Default::default()
+        };
         assert_eq!(p.check().unwrap_err().0, "policy.max_wait_minutes");
         let mut p = PriorityPolicy::default();
         p.classes.push(PriorityClass::Elderly);

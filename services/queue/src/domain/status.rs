@@ -176,7 +176,10 @@ mod tests {
         ];
         for status in TicketStatus::ALL.into_iter().filter(|s| s.is_final()) {
             for action in actions {
-                assert!(status.apply(action).is_err(), "{status} accepted {action:?}");
+                assert!(
+                    status.apply(action).is_err(),
+                    "{status} accepted {action:?}"
+                );
             }
         }
     }

@@ -85,14 +85,27 @@ mod tests {
 
     #[test]
     fn phones_in_every_usual_spelling() {
-        for raw in ["0912345678", "0912 345 678", "+84912345678", "84912345678", "091.234.5678"] {
+        for raw in [
+            "0912345678",
+            "0912 345 678",
+            "+84912345678",
+            "84912345678",
+            "091.234.5678",
+        ] {
             assert_eq!(normalize_phone(raw).unwrap(), "0912345678", "{raw}");
         }
     }
 
     #[test]
     fn landlines_short_and_lettered_numbers_are_refused() {
-        for raw in ["02143851234", "091234567", "09123456789", "0912abc678", "", "0112345678"] {
+        for raw in [
+            "02143851234",
+            "091234567",
+            "09123456789",
+            "0912abc678",
+            "",
+            "0112345678",
+        ] {
             assert!(normalize_phone(raw).is_err(), "{raw}");
         }
     }
@@ -101,7 +114,10 @@ mod tests {
     fn generated_codes_parse() {
         for _ in 0..100 {
             let code = new_appointment_code();
-            assert_eq!(normalize_appointment_code(&code.to_lowercase()).unwrap(), code);
+            assert_eq!(
+                normalize_appointment_code(&code.to_lowercase()).unwrap(),
+                code
+            );
         }
         assert!(normalize_appointment_code("LH0000").is_err());
         assert!(normalize_appointment_code("XX7K2M9Q").is_err());

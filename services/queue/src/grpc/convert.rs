@@ -113,12 +113,27 @@ pub fn board_event_to_pb(row: BoardEventRow) -> pb::BoardEvent {
         Some(BoardKind::CounterClosed) => pb::BoardEventKind::CounterClosed,
         Some(BoardKind::WaitingChanged) | None => pb::BoardEventKind::WaitingChanged,
     };
-    let spoken = matches!(kind, pb::BoardEventKind::Called | pb::BoardEventKind::Recalled);
+    let spoken = matches!(
+        kind,
+        pb::BoardEventKind::Called | pb::BoardEventKind::Recalled
+    );
     let waiting = row.waiting_counts().into_iter().collect();
     pb::BoardEvent {
-        announcement_vi: if spoken { call_text_vi(&row.ticket_number, row.counter_number) } else { String::new() },
-        announcement_en: if spoken { call_text_en(&row.ticket_number, row.counter_number) } else { String::new() },
-        speech_vi: if spoken { call_speech_vi(&row.ticket_number, row.counter_number) } else { String::new() },
+        announcement_vi: if spoken {
+            call_text_vi(&row.ticket_number, row.counter_number)
+        } else {
+            String::new()
+        },
+        announcement_en: if spoken {
+            call_text_en(&row.ticket_number, row.counter_number)
+        } else {
+            String::new()
+        },
+        speech_vi: if spoken {
+            call_speech_vi(&row.ticket_number, row.counter_number)
+        } else {
+            String::new()
+        },
         center_id: row.center_id,
         sequence: row.seq,
         time: Some(ts(row.at)),
@@ -166,8 +181,14 @@ pub fn center_from_pb(c: pb::Center) -> Result<Center, ServiceError> {
     if c.name_vi.trim().is_empty() {
         errors.push(FieldViolation::new("center.name_vi", "must not be empty"));
     }
-    let zone = if c.time_zone.is_empty() { "Asia/Ho_Chi_Minh" } else { c.time_zone.as_str() };
-    let tz = parse_time_zone(zone).map_err(|e| errors.push(FieldViolation::new("center.time_zone", e))).ok();
+    let zone = if c.time_zone.is_empty() {
+        "Asia/Ho_Chi_Minh"
+    } else {
+        c.time_zone.as_str()
+    };
+    let tz = parse_time_zone(zone)
+        .map_err(|e| errors.push(FieldViolation::new("center.time_zone", e)))
+        .ok();
     let hours = if c.hours.is_empty() {
         default_hours()
     } else {
@@ -179,8 +200,12 @@ pub fn center_from_pb(c: pb::Center) -> Result<Center, ServiceError> {
                     opens,
                     closes,
                 }),
-                (Err(e), _) => errors.push(FieldViolation::new(format!("center.hours[{i}].opens"), e)),
-                (_, Err(e)) => errors.push(FieldViolation::new(format!("center.hours[{i}].closes"), e)),
+                (Err(e), _) => {
+                    errors.push(FieldViolation::new(format!("center.hours[{i}].opens"), e))
+                }
+                (_, Err(e)) => {
+                    errors.push(FieldViolation::new(format!("center.hours[{i}].closes"), e))
+                }
             }
         }
         if let Err(e) = check_hours(&hours) {
@@ -204,7 +229,11 @@ pub fn center_from_pb(c: pb::Center) -> Result<Center, ServiceError> {
             let policy = PriorityPolicy {
                 classes,
                 normal_between_priority: p.normal_between_priority.max(0) as u32,
-                max_wait_minutes: if p.max_wait_minutes == 0 { 60 } else { p.max_wait_minutes.max(0) as u32 },
+                max_wait_minutes: if p.max_wait_minutes == 0 {
+                    60
+                } else {
+                    p.max_wait_minutes.max(0) as u32
+                },
             };
             if let Err((field, e)) = policy.check() {
                 errors.push(FieldViolation::new(format!("center.{field}"), e));
@@ -213,10 +242,16 @@ pub fn center_from_pb(c: pb::Center) -> Result<Center, ServiceError> {
         }
     };
     if !(0..=50).contains(&c.notify_position) {
-        errors.push(FieldViolation::new("center.notify_position", "must be 0–50"));
+        errors.push(FieldViolation::new(
+            "center.notify_position",
+            "must be 0–50",
+        ));
     }
     if !(0..=600).contains(&c.long_wait_minutes) {
-        errors.push(FieldViolation::new("center.long_wait_minutes", "must be 0–600"));
+        errors.push(FieldViolation::new(
+            "center.long_wait_minutes",
+            "must be 0–600",
+        ));
     }
     if !errors.is_empty() {
         return Err(ServiceError::InvalidArgument(errors));
@@ -259,7 +294,10 @@ pub fn line_from_pb(l: pb::ServiceLine) -> Result<LineRow, ServiceError> {
         errors.push(FieldViolation::new("line.code", e));
     }
     if !(l.prefix.len() == 1 && l.prefix.bytes().all(|b| b.is_ascii_uppercase())) {
-        errors.push(FieldViolation::new("line.prefix", "must be one capital letter A–Z"));
+        errors.push(FieldViolation::new(
+            "line.prefix",
+            "must be one capital letter A–Z",
+        ));
     }
     if l.name_vi.trim().is_empty() {
         errors.push(FieldViolation::new("line.name_vi", "must not be empty"));

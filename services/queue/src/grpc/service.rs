@@ -21,7 +21,9 @@ use super::convert::{
 use crate::board::Board;
 use crate::domain::hours::{CheckInTiming, SLOT_MINUTES, check_in_timing, slots};
 use crate::domain::policy::AheadReason;
-use crate::domain::validate::{check_id, new_appointment_code, normalize_appointment_code, normalize_phone};
+use crate::domain::validate::{
+    check_id, new_appointment_code, normalize_appointment_code, normalize_phone,
+};
 use crate::store::floor::{self, AppointmentUse, IssueInput, TicketOp};
 use crate::store::rows::{AppointmentRow, CounterRow, from_ms};
 use crate::store::{Store, read, setup, stats};
@@ -30,11 +32,21 @@ use crate::store::{Store, read, setup, stats};
 pub const SERVICE_NAME: &str = "onestop.queue.v1.QueueService";
 
 /// Staff roles that may work a counter.
-const STAFF: &[Role] = &[Role::Receptionist, Role::Specialist, Role::Leader, Role::Admin];
+const STAFF: &[Role] = &[
+    Role::Receptionist,
+    Role::Specialist,
+    Role::Leader,
+    Role::Admin,
+];
 /// Roles that may issue tickets.
 const KIOSK: &[Role] = &[Role::Kiosk, Role::Receptionist, Role::Admin];
 /// Roles that may read statistics.
-const MANAGERS: &[Role] = &[Role::Receptionist, Role::Leader, Role::Admin, Role::Province];
+const MANAGERS: &[Role] = &[
+    Role::Receptionist,
+    Role::Leader,
+    Role::Admin,
+    Role::Province,
+];
 
 /// The queue's gRPC API.
 #[derive(Clone, Debug)]
@@ -64,13 +76,22 @@ fn in_center<'a>(claims: &'a Claims, center_id: &str) -> Result<&'a Claims, Serv
     }
 }
 
-fn authorise<'a, T>(req: &'a Request<T>, roles: &[Role], center_id: &str) -> Result<&'a Claims, ServiceError> {
+fn authorise<'a, T>(
+    req: &'a Request<T>,
+    roles: &[Role],
+    center_id: &str,
+) -> Result<&'a Claims, ServiceError> {
     in_center(require_role(req, roles)?, center_id)
 }
 
 impl QueueApi {
     /// An API over a migrated store and a running board hub.
-    pub fn new(store: Store, board: Board, clock: Clock, public_base_url: impl Into<String>) -> Self {
+    pub fn new(
+        store: Store,
+        board: Board,
+        clock: Clock,
+        public_base_url: impl Into<String>,
+    ) -> Self {
         Self {
             store,
             board,
@@ -127,23 +148,49 @@ impl QueueApi {
         Ok(ticket_view_to_pb(&view, &self.public_base_url))
     }
 
-    async fn act(&self, req: Request<pb::TicketActionRequest>, op: TicketOp) -> Result<Response<pb::Ticket>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn act(
+        &self,
+        req: Request<pb::TicketActionRequest>,
+        op: TicketOp,
+    ) -> Result<Response<pb::Ticket>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
         required("counter_id", &r.counter_id)?;
         required("ticket_id", &r.ticket_id)?;
-        let (acted, events) = floor::act(&self.store, &r.center_id, &r.counter_id, &staff, &r.ticket_id, op, self.clock.now()).await?;
+        let (acted, events) = floor::act(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            &r.ticket_id,
+            op,
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
-        Ok(Response::new(self.ticket_pb(&acted.ticket, acted.counter_number)))
+        Ok(Response::new(
+            self.ticket_pb(&acted.ticket, acted.counter_number),
+        ))
     }
 
-    async fn issue(&self, center_id: &str, service_code: &str, priority: i32, phone: &str, appointment_code: &str) -> Result<pb::Ticket, ServiceError> {
+    async fn issue(
+        &self,
+        center_id: &str,
+        service_code: &str,
+        priority: i32,
+        phone: &str,
+        appointment_code: &str,
+    ) -> Result<pb::Ticket, ServiceError> {
         let mut errors = Vec::new();
         let phone = if phone.trim().is_empty() {
             None
         } else {
-            normalize_phone(phone).map_err(|e| errors.push(onestop_kit::FieldViolation::new("phone", e))).ok()
+            normalize_phone(phone)
+                .map_err(|e| errors.push(onestop_kit::FieldViolation::new("phone", e)))
+                .ok()
         };
         let code = if appointment_code.trim().is_empty() {
             None
@@ -153,10 +200,16 @@ impl QueueApi {
                 .ok()
         };
         if pb::PriorityClass::try_from(priority).is_err() {
-            errors.push(onestop_kit::FieldViolation::new("priority", format!("{priority} is not a priority class")));
+            errors.push(onestop_kit::FieldViolation::new(
+                "priority",
+                format!("{priority} is not a priority class"),
+            ));
         }
         if code.is_none() && service_code.trim().is_empty() {
-            errors.push(onestop_kit::FieldViolation::new("service_code", "is required"));
+            errors.push(onestop_kit::FieldViolation::new(
+                "service_code",
+                "is required",
+            ));
         }
         if !errors.is_empty() {
             return Err(ServiceError::InvalidArgument(errors));
@@ -168,10 +221,15 @@ impl QueueApi {
         if let Some(code) = code {
             let a = setup::appointment(&self.store, &code).await?;
             if a.center_id != center_id {
-                return Err(ServiceError::FailedPrecondition(format!("appointment {code} is for another centre ({})", a.center_id)));
+                return Err(ServiceError::FailedPrecondition(format!(
+                    "appointment {code} is for another centre ({})",
+                    a.center_id
+                )));
             }
             if a.ticket_id.is_some() {
-                return Err(ServiceError::FailedPrecondition(format!("appointment {code} is already checked in")));
+                return Err(ServiceError::FailedPrecondition(format!(
+                    "appointment {code} is already checked in"
+                )));
             }
             let slot = match check_in_timing(from_ms(a.slot_start), now) {
                 CheckInTiming::InWindow => Some(from_ms(a.slot_start)),
@@ -205,14 +263,20 @@ type BoardStream = Pin<Box<dyn Stream<Item = Result<pb::BoardEvent, Status>> + S
 
 #[tonic::async_trait]
 impl QueueService for QueueApi {
-    async fn list_centers(&self, _req: Request<pb::ListCentersRequest>) -> Result<Response<pb::ListCentersResponse>, Status> {
+    async fn list_centers(
+        &self,
+        _req: Request<pb::ListCentersRequest>,
+    ) -> Result<Response<pb::ListCentersResponse>, Status> {
         let centers = setup::centers(&self.store).await?;
         Ok(Response::new(pb::ListCentersResponse {
             centers: centers.iter().map(center_to_pb).collect(),
         }))
     }
 
-    async fn upsert_center(&self, req: Request<pb::UpsertCenterRequest>) -> Result<Response<pb::Center>, Status> {
+    async fn upsert_center(
+        &self,
+        req: Request<pb::UpsertCenterRequest>,
+    ) -> Result<Response<pb::Center>, Status> {
         let center = req
             .get_ref()
             .center
@@ -221,10 +285,15 @@ impl QueueService for QueueApi {
         authorise(&req, &[Role::Admin], &center.center_id)?;
         let center = center_from_pb(center)?;
         setup::upsert_center(&self.store, &center).await?;
-        Ok(Response::new(center_to_pb(&setup::center(&self.store, &center.id).await?)))
+        Ok(Response::new(center_to_pb(
+            &setup::center(&self.store, &center.id).await?,
+        )))
     }
 
-    async fn list_service_lines(&self, req: Request<pb::ListServiceLinesRequest>) -> Result<Response<pb::ListServiceLinesResponse>, Status> {
+    async fn list_service_lines(
+        &self,
+        req: Request<pb::ListServiceLinesRequest>,
+    ) -> Result<Response<pb::ListServiceLinesResponse>, Status> {
         let center_id = req.into_inner().center_id;
         required("center_id", &center_id)?;
         setup::center(&self.store, &center_id).await?;
@@ -238,8 +307,15 @@ impl QueueService for QueueApi {
         }))
     }
 
-    async fn upsert_service_line(&self, req: Request<pb::UpsertServiceLineRequest>) -> Result<Response<pb::ServiceLine>, Status> {
-        let line = req.get_ref().line.clone().ok_or_else(|| ServiceError::invalid("line", "is required"))?;
+    async fn upsert_service_line(
+        &self,
+        req: Request<pb::UpsertServiceLineRequest>,
+    ) -> Result<Response<pb::ServiceLine>, Status> {
+        let line = req
+            .get_ref()
+            .line
+            .clone()
+            .ok_or_else(|| ServiceError::invalid("line", "is required"))?;
         authorise(&req, &[Role::Admin], &line.center_id)?;
         let line = line_from_pb(line)?;
         setup::center(&self.store, &line.center_id).await?;
@@ -247,7 +323,10 @@ impl QueueService for QueueApi {
         Ok(Response::new(line_to_pb(&line, 0)))
     }
 
-    async fn list_counters(&self, req: Request<pb::ListCountersRequest>) -> Result<Response<pb::ListCountersResponse>, Status> {
+    async fn list_counters(
+        &self,
+        req: Request<pb::ListCountersRequest>,
+    ) -> Result<Response<pb::ListCountersResponse>, Status> {
         let center_id = req.into_inner().center_id;
         required("center_id", &center_id)?;
         let snapshot = read::snapshot(&self.store, &center_id).await?;
@@ -260,18 +339,31 @@ impl QueueService for QueueApi {
         }))
     }
 
-    async fn upsert_counter(&self, req: Request<pb::UpsertCounterRequest>) -> Result<Response<pb::Counter>, Status> {
-        let c = req.get_ref().counter.clone().ok_or_else(|| ServiceError::invalid("counter", "is required"))?;
+    async fn upsert_counter(
+        &self,
+        req: Request<pb::UpsertCounterRequest>,
+    ) -> Result<Response<pb::Counter>, Status> {
+        let c = req
+            .get_ref()
+            .counter
+            .clone()
+            .ok_or_else(|| ServiceError::invalid("counter", "is required"))?;
         authorise(&req, &[Role::Admin], &c.center_id)?;
         let mut errors = Vec::new();
         if let Err(e) = check_id(&c.counter_id) {
             errors.push(onestop_kit::FieldViolation::new("counter.counter_id", e));
         }
         if !(1..=999).contains(&c.number) {
-            errors.push(onestop_kit::FieldViolation::new("counter.number", "must be 1–999"));
+            errors.push(onestop_kit::FieldViolation::new(
+                "counter.number",
+                "must be 1–999",
+            ));
         }
         if c.service_codes.is_empty() {
-            errors.push(onestop_kit::FieldViolation::new("counter.service_codes", "must list at least one service line"));
+            errors.push(onestop_kit::FieldViolation::new(
+                "counter.service_codes",
+                "must list at least one service line",
+            ));
         }
         let lines = setup::lines(&self.store, &c.center_id).await?;
         for (i, code) in c.service_codes.iter().enumerate() {
@@ -306,52 +398,116 @@ impl QueueService for QueueApi {
         Ok(Response::new(counter_to_pb(&stored, None)))
     }
 
-    async fn open_counter(&self, req: Request<pb::OpenCounterRequest>) -> Result<Response<pb::Counter>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn open_counter(
+        &self,
+        req: Request<pb::OpenCounterRequest>,
+    ) -> Result<Response<pb::Counter>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("counter_id", &r.counter_id)?;
-        let (counter, events) = floor::open_counter(&self.store, &r.center_id, &r.counter_id, &staff, self.clock.now()).await?;
+        let (counter, events) = floor::open_counter(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
         Ok(Response::new(counter_to_pb(&counter, None)))
     }
 
-    async fn pause_counter(&self, req: Request<pb::PauseCounterRequest>) -> Result<Response<pb::Counter>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn pause_counter(
+        &self,
+        req: Request<pb::PauseCounterRequest>,
+    ) -> Result<Response<pb::Counter>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("counter_id", &r.counter_id)?;
         required("reason", &r.reason)?;
-        let (counter, events) = floor::pause_counter(&self.store, &r.center_id, &r.counter_id, &staff, r.reason.trim(), self.clock.now()).await?;
+        let (counter, events) = floor::pause_counter(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            r.reason.trim(),
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
         Ok(Response::new(counter_to_pb(&counter, None)))
     }
 
-    async fn close_counter(&self, req: Request<pb::CloseCounterRequest>) -> Result<Response<pb::Counter>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn close_counter(
+        &self,
+        req: Request<pb::CloseCounterRequest>,
+    ) -> Result<Response<pb::Counter>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("counter_id", &r.counter_id)?;
-        let (counter, events) = floor::close_counter(&self.store, &r.center_id, &r.counter_id, &staff, self.clock.now()).await?;
+        let (counter, events) = floor::close_counter(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
         Ok(Response::new(counter_to_pb(&counter, None)))
     }
 
-    async fn issue_ticket(&self, req: Request<pb::IssueTicketRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn issue_ticket(
+        &self,
+        req: Request<pb::IssueTicketRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         authorise(&req, KIOSK, &req.get_ref().center_id)?;
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
-        Ok(Response::new(self.issue(&r.center_id, &r.service_code, r.priority, &r.phone, &r.appointment_code).await?))
+        Ok(Response::new(
+            self.issue(
+                &r.center_id,
+                &r.service_code,
+                r.priority,
+                &r.phone,
+                &r.appointment_code,
+            )
+            .await?,
+        ))
     }
 
-    async fn get_ticket(&self, req: Request<pb::GetTicketRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn get_ticket(
+        &self,
+        req: Request<pb::GetTicketRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         let id = req.into_inner().id;
         required("id", &id)?;
         Ok(Response::new(self.view(&id).await?))
     }
 
-    async fn call_next(&self, req: Request<pb::CallNextRequest>) -> Result<Response<pb::CallNextResponse>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn call_next(
+        &self,
+        req: Request<pb::CallNextRequest>,
+    ) -> Result<Response<pb::CallNextResponse>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("counter_id", &r.counter_id)?;
-        let (called, events) = floor::call_next(&self.store, &r.center_id, &r.counter_id, &staff, self.clock.now()).await?;
+        let (called, events) = floor::call_next(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
         Ok(Response::new(match called {
             Some(c) => pb::CallNextResponse {
@@ -365,43 +521,81 @@ impl QueueService for QueueApi {
         }))
     }
 
-    async fn recall(&self, req: Request<pb::TicketActionRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn recall(
+        &self,
+        req: Request<pb::TicketActionRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         self.act(req, TicketOp::Recall).await
     }
 
-    async fn mark_no_show(&self, req: Request<pb::TicketActionRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn mark_no_show(
+        &self,
+        req: Request<pb::TicketActionRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         self.act(req, TicketOp::NoShow).await
     }
 
-    async fn start_serving(&self, req: Request<pb::TicketActionRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn start_serving(
+        &self,
+        req: Request<pb::TicketActionRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         self.act(req, TicketOp::StartServing).await
     }
 
-    async fn finish_serving(&self, req: Request<pb::FinishServingRequest>) -> Result<Response<pb::FinishServingResponse>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn finish_serving(
+        &self,
+        req: Request<pb::FinishServingRequest>,
+    ) -> Result<Response<pb::FinishServingResponse>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("counter_id", &r.counter_id)?;
         required("ticket_id", &r.ticket_id)?;
         for (i, code) in r.dossier_codes.iter().enumerate() {
             if code.trim().is_empty() || code.len() > 40 {
-                return Err(ServiceError::invalid(format!("dossier_codes[{i}]"), "must be a dossier code of 1–40 characters").into());
+                return Err(ServiceError::invalid(
+                    format!("dossier_codes[{i}]"),
+                    "must be a dossier code of 1–40 characters",
+                )
+                .into());
             }
         }
         let op = TicketOp::Finish {
             outcome: r.outcome.trim().to_string(),
-            dossier_codes: r.dossier_codes.iter().map(|c| c.trim().to_string()).collect(),
+            dossier_codes: r
+                .dossier_codes
+                .iter()
+                .map(|c| c.trim().to_string())
+                .collect(),
             call_next: r.call_next,
         };
-        let (acted, events) = floor::act(&self.store, &r.center_id, &r.counter_id, &staff, &r.ticket_id, op, self.clock.now()).await?;
+        let (acted, events) = floor::act(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            &r.ticket_id,
+            op,
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
         Ok(Response::new(pb::FinishServingResponse {
             finished: Some(self.ticket_pb(&acted.ticket, acted.counter_number)),
-            next: acted.next.map(|c| self.ticket_pb(&c.ticket, c.counter_number)),
+            next: acted
+                .next
+                .map(|c| self.ticket_pb(&c.ticket, c.counter_number)),
         }))
     }
 
-    async fn transfer(&self, req: Request<pb::TransferRequest>) -> Result<Response<pb::Ticket>, Status> {
-        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?.sub.clone();
+    async fn transfer(
+        &self,
+        req: Request<pb::TransferRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
+        let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
+            .sub
+            .clone();
         let r = req.into_inner();
         required("counter_id", &r.counter_id)?;
         required("ticket_id", &r.ticket_id)?;
@@ -411,20 +605,38 @@ impl QueueService for QueueApi {
             to_counter: some(r.to_counter_id),
             keep_arrival: r.keep_arrival,
         };
-        let (acted, events) = floor::act(&self.store, &r.center_id, &r.counter_id, &staff, &r.ticket_id, op, self.clock.now()).await?;
+        let (acted, events) = floor::act(
+            &self.store,
+            &r.center_id,
+            &r.counter_id,
+            &staff,
+            &r.ticket_id,
+            op,
+            self.clock.now(),
+        )
+        .await?;
         self.board.publish(events);
         Ok(Response::new(self.view(&acted.ticket.id).await?))
     }
 
-    async fn park(&self, req: Request<pb::TicketActionRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn park(
+        &self,
+        req: Request<pb::TicketActionRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         self.act(req, TicketOp::Park).await
     }
 
-    async fn resume(&self, req: Request<pb::TicketActionRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn resume(
+        &self,
+        req: Request<pb::TicketActionRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         self.act(req, TicketOp::Resume).await
     }
 
-    async fn cancel_ticket(&self, req: Request<pb::CancelTicketRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn cancel_ticket(
+        &self,
+        req: Request<pb::CancelTicketRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         // the unguessable id is the citizen's proof; staff may cancel too
         let id = req.into_inner().id;
         required("id", &id)?;
@@ -433,13 +645,21 @@ impl QueueService for QueueApi {
         Ok(Response::new(self.ticket_pb(&ticket, 0)))
     }
 
-    async fn explain_position(&self, req: Request<pb::GetTicketRequest>) -> Result<Response<pb::ExplainPositionResponse>, Status> {
+    async fn explain_position(
+        &self,
+        req: Request<pb::GetTicketRequest>,
+    ) -> Result<Response<pb::ExplainPositionResponse>, Status> {
         let id = req.into_inner().id;
         required("id", &id)?;
         let view = read::ticket_view(&self.store, &id, self.clock.now()).await?;
         let policy = &view.center.policy;
         let mut reasons = Vec::new();
-        for reason in [AheadReason::Aged, AheadReason::Appointment, AheadReason::Priority, AheadReason::EarlierArrival] {
+        for reason in [
+            AheadReason::Aged,
+            AheadReason::Appointment,
+            AheadReason::Priority,
+            AheadReason::EarlierArrival,
+        ] {
             let n = view.ahead.iter().filter(|r| **r == reason).count();
             if n > 0 {
                 reasons.push(pb::PositionReason {
@@ -461,7 +681,11 @@ impl QueueService for QueueApi {
                     "Trước số {} còn {} người: {}. Mỗi vé ưu tiên được gọi sau tối đa {} vé thường; ai chờ quá {} phút được gọi trước.",
                     view.ticket.number,
                     view.ahead.len(),
-                    reasons.iter().map(|r| r.text_vi.as_str()).collect::<Vec<_>>().join("; "),
+                    reasons
+                        .iter()
+                        .map(|r| r.text_vi.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     policy.normal_between_priority,
                     policy.max_wait_minutes
                 ),
@@ -469,14 +693,21 @@ impl QueueService for QueueApi {
                     "{} people are ahead of {}: {}. A priority ticket is called after at most {} normal ones; anyone waiting over {} minutes goes first.",
                     view.ahead.len(),
                     view.ticket.number,
-                    reasons.iter().map(|r| r.text_en.as_str()).collect::<Vec<_>>().join("; "),
+                    reasons
+                        .iter()
+                        .map(|r| r.text_en.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     policy.normal_between_priority,
                     policy.max_wait_minutes
                 ),
             ),
             _ => (
                 format!("Số {} không còn trong hàng chờ.", view.ticket.number),
-                format!("{} is no longer waiting ({}).", view.ticket.number, view.ticket.status),
+                format!(
+                    "{} is no longer waiting ({}).",
+                    view.ticket.number, view.ticket.status
+                ),
             ),
         };
         Ok(Response::new(pb::ExplainPositionResponse {
@@ -488,12 +719,19 @@ impl QueueService for QueueApi {
         }))
     }
 
-    async fn list_slots(&self, req: Request<pb::ListSlotsRequest>) -> Result<Response<pb::ListSlotsResponse>, Status> {
+    async fn list_slots(
+        &self,
+        req: Request<pb::ListSlotsRequest>,
+    ) -> Result<Response<pb::ListSlotsResponse>, Status> {
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
         required("service_code", &r.service_code)?;
-        let date = NaiveDate::parse_from_str(r.date.trim(), "%Y-%m-%d")
-            .map_err(|_| ServiceError::invalid("date", format!("`{}` is not a date like 2026-11-26", r.date)))?;
+        let date = NaiveDate::parse_from_str(r.date.trim(), "%Y-%m-%d").map_err(|_| {
+            ServiceError::invalid(
+                "date",
+                format!("`{}` is not a date like 2026-11-26", r.date),
+            )
+        })?;
         let center = setup::center(&self.store, &r.center_id).await?;
         let line = setup::lines(&self.store, &r.center_id)
             .await?
@@ -512,21 +750,32 @@ impl QueueService for QueueApi {
                     start: Some(ts(start.timestamp_millis())),
                     end: Some(ts(end.timestamp_millis())),
                     capacity: line.slot_capacity,
-                    booked: booked.iter().filter(|a| a.slot_start == start.timestamp_millis()).count() as i32,
+                    booked: booked
+                        .iter()
+                        .filter(|a| a.slot_start == start.timestamp_millis())
+                        .count() as i32,
                 })
                 .collect(),
         }))
     }
 
-    async fn book_appointment(&self, req: Request<pb::BookAppointmentRequest>) -> Result<Response<pb::Appointment>, Status> {
+    async fn book_appointment(
+        &self,
+        req: Request<pb::BookAppointmentRequest>,
+    ) -> Result<Response<pb::Appointment>, Status> {
         let r = req.into_inner();
         let mut errors = Vec::new();
         if r.full_name.trim().is_empty() {
             errors.push(onestop_kit::FieldViolation::new("full_name", "is required"));
         }
-        let phone = normalize_phone(&r.phone).map_err(|e| errors.push(onestop_kit::FieldViolation::new("phone", e))).ok();
+        let phone = normalize_phone(&r.phone)
+            .map_err(|e| errors.push(onestop_kit::FieldViolation::new("phone", e)))
+            .ok();
         if r.slot_start.is_none() {
-            errors.push(onestop_kit::FieldViolation::new("slot_start", "is required"));
+            errors.push(onestop_kit::FieldViolation::new(
+                "slot_start",
+                "is required",
+            ));
         }
         if !errors.is_empty() {
             return Err(ServiceError::InvalidArgument(errors).into());
@@ -539,15 +788,28 @@ impl QueueService for QueueApi {
             .ok_or_else(|| ServiceError::NotFound(format!("service line `{}`", r.service_code)))?;
         let start = from_ms(convert::ms(r.slot_start.as_ref().expect("checked")));
         let date = start.with_timezone(&center.tz).date_naive();
-        let Some((slot_start, slot_end)) = slots(&center.hours, date, center.tz).into_iter().find(|(s, _)| *s == start) else {
-            return Err(ServiceError::invalid("slot_start", format!("is not the start of a {SLOT_MINUTES}-minute slot in opening hours")).into());
+        let Some((slot_start, slot_end)) = slots(&center.hours, date, center.tz)
+            .into_iter()
+            .find(|(s, _)| *s == start)
+        else {
+            return Err(ServiceError::invalid(
+                "slot_start",
+                format!("is not the start of a {SLOT_MINUTES}-minute slot in opening hours"),
+            )
+            .into());
         };
         let now = self.clock.now();
         if slot_start <= now {
-            return Err(ServiceError::FailedPrecondition("this slot has already started".into()).into());
+            return Err(
+                ServiceError::FailedPrecondition("this slot has already started".into()).into(),
+            );
         }
         if line.slot_capacity == 0 {
-            return Err(ServiceError::FailedPrecondition(format!("line {} takes no appointments", line.code)).into());
+            return Err(ServiceError::FailedPrecondition(format!(
+                "line {} takes no appointments",
+                line.code
+            ))
+            .into());
         }
         let row = AppointmentRow {
             code: new_appointment_code(),
@@ -571,17 +833,26 @@ impl QueueService for QueueApi {
         }))
     }
 
-    async fn check_in(&self, req: Request<pb::CheckInRequest>) -> Result<Response<pb::Ticket>, Status> {
+    async fn check_in(
+        &self,
+        req: Request<pb::CheckInRequest>,
+    ) -> Result<Response<pb::Ticket>, Status> {
         let code = normalize_appointment_code(&req.get_ref().appointment_code)
             .map_err(|e| ServiceError::invalid("appointment_code", e))?;
         let appointment = setup::appointment(&self.store, &code).await?;
         authorise(&req, KIOSK, &appointment.center_id)?;
-        Ok(Response::new(self.issue(&appointment.center_id, &appointment.line_code, 0, "", &code).await?))
+        Ok(Response::new(
+            self.issue(&appointment.center_id, &appointment.line_code, 0, "", &code)
+                .await?,
+        ))
     }
 
     type WatchBoardStream = BoardStream;
 
-    async fn watch_board(&self, req: Request<pb::WatchBoardRequest>) -> Result<Response<Self::WatchBoardStream>, Status> {
+    async fn watch_board(
+        &self,
+        req: Request<pb::WatchBoardRequest>,
+    ) -> Result<Response<Self::WatchBoardStream>, Status> {
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
         if r.after_sequence < 0 {
@@ -592,15 +863,31 @@ impl QueueService for QueueApi {
         let (first, last) = initial_board(&self.store, &r.center_id, r.after_sequence).await?;
         self.board.watching(&r.center_id, last);
         let (tx, rx) = mpsc::channel(256);
-        tokio::spawn(feed_board(self.store.clone(), r.center_id, first, last, live, tx));
-        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
+        tokio::spawn(feed_board(
+            self.store.clone(),
+            r.center_id,
+            first,
+            last,
+            live,
+            tx,
+        ));
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(rx),
+        )))
     }
 
-    async fn queue_stats(&self, req: Request<pb::QueueStatsRequest>) -> Result<Response<pb::QueueStatsResponse>, Status> {
+    async fn queue_stats(
+        &self,
+        req: Request<pb::QueueStatsRequest>,
+    ) -> Result<Response<pb::QueueStatsResponse>, Status> {
         authorise(&req, MANAGERS, &req.get_ref().center_id)?;
         let r = req.into_inner();
         let (Some(from), Some(to)) = (r.from.as_ref(), r.to.as_ref()) else {
-            return Err(ServiceError::invalid(if r.from.is_none() { "from" } else { "to" }, "is required").into());
+            return Err(ServiceError::invalid(
+                if r.from.is_none() { "from" } else { "to" },
+                "is required",
+            )
+            .into());
         };
         let (from, to) = (from_ms(convert::ms(from)), from_ms(convert::ms(to)));
         if to <= from {
@@ -610,7 +897,13 @@ impl QueueService for QueueApi {
         let tickets = read::tickets_issued(&self.store, &r.center_id, from, to).await?;
         let log = read::counter_log(&self.store, &r.center_id, to).await?;
         let counters = setup::counters(&self.store, &r.center_id).await?;
-        let t = stats::totals(&tickets, &log, &counters, from, to.min(self.clock.now().max(from)));
+        let t = stats::totals(
+            &tickets,
+            &log,
+            &counters,
+            from,
+            to.min(self.clock.now().max(from)),
+        );
         Ok(Response::new(pb::QueueStatsResponse {
             issued: t.issued,
             served: t.served,
@@ -649,7 +942,11 @@ impl QueueService for QueueApi {
 
 /// What a new watcher gets first: the missed events when it can resume from
 /// `after`, otherwise a snapshot. Returns them and the sequence they reach.
-async fn initial_board(store: &Store, center_id: &str, after: i64) -> Result<(Vec<pb::BoardEvent>, i64), ServiceError> {
+async fn initial_board(
+    store: &Store,
+    center_id: &str,
+    after: i64,
+) -> Result<(Vec<pb::BoardEvent>, i64), ServiceError> {
     if after > 0 {
         let head = read::board_heads(store)
             .await?
@@ -658,7 +955,8 @@ async fn initial_board(store: &Store, center_id: &str, after: i64) -> Result<(Ve
             .map(|(_, h)| h)
             .ok_or_else(|| ServiceError::NotFound(format!("centre `{center_id}`")))?;
         let first_kept = read::first_kept_seq(store, center_id).await?;
-        let resumable = after == head || (after < head && first_kept.is_some_and(|f| f <= after + 1));
+        let resumable =
+            after == head || (after < head && first_kept.is_some_and(|f| f <= after + 1));
         if resumable {
             let missed = read::events_between(store, center_id, after, head).await?;
             return Ok((missed.into_iter().map(board_event_to_pb).collect(), head));
@@ -679,7 +977,9 @@ async fn initial_board(store: &Store, center_id: &str, after: i64) -> Result<(Ve
                     counter_number: c.number,
                     status: counter_status_to_pb(&c.status) as i32,
                     ticket_number: t.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-                    ticket_status: t.as_ref().map_or(0, |t| convert::status_to_pb(t.status()) as i32),
+                    ticket_status: t
+                        .as_ref()
+                        .map_or(0, |t| convert::status_to_pb(t.status()) as i32),
                 })
                 .collect(),
             waiting: snap.waiting.into_iter().collect(),

@@ -45,7 +45,12 @@ impl Audit {
 
 /// Audits one centre.
 pub async fn audit(store: &Store, center_id: &str) -> Result<Audit, ServiceError> {
-    let tickets: Vec<TicketRow> = all(&store.db, "SELECT * FROM queue_tickets WHERE center_id = $1", vec![center_id.into()]).await?;
+    let tickets: Vec<TicketRow> = all(
+        &store.db,
+        "SELECT * FROM queue_tickets WHERE center_id = $1",
+        vec![center_id.into()],
+    )
+    .await?;
     let events = read::all_events(store, center_id).await?;
     let mut a = Audit {
         tickets: tickets.len(),
@@ -55,7 +60,10 @@ pub async fn audit(store: &Store, center_id: &str) -> Result<Audit, ServiceError
     // numbering: per (line, day) the sequences are exactly 1..=n
     let mut numbers: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
     for t in &tickets {
-        numbers.entry((t.numbered_line.clone(), t.service_day.clone())).or_default().push(t.seq);
+        numbers
+            .entry((t.numbered_line.clone(), t.service_day.clone()))
+            .or_default()
+            .push(t.seq);
         if TicketStatus::parse(&t.status).is_none() {
             a.bad_states.push(format!("{} {}", t.number, t.status));
         }
@@ -69,7 +77,9 @@ pub async fn audit(store: &Store, center_id: &str) -> Result<Audit, ServiceError
     // board: sequences 1..=head with none missing (older days may be purged: start at the first kept)
     if let (Some(first), Some(last)) = (events.first(), events.last()) {
         let present: std::collections::HashSet<i64> = events.iter().map(|e| e.seq).collect();
-        a.sequence_gaps = (first.seq..=last.seq).filter(|s| !present.contains(s)).collect();
+        a.sequence_gaps = (first.seq..=last.seq)
+            .filter(|s| !present.contains(s))
+            .collect();
     }
     // replay the board: a ticket may be called only when no counter holds it
     let mut held: HashMap<String, String> = HashMap::new();
@@ -80,7 +90,8 @@ pub async fn audit(store: &Store, center_id: &str) -> Result<Audit, ServiceError
                 a.calls += 1;
                 let counter = e.counter_id.clone().unwrap_or_default();
                 if let Some(previous) = held.insert(ticket.clone(), counter.clone()) {
-                    a.double_calls.push(format!("{} by {previous} then {counter}", e.ticket_number));
+                    a.double_calls
+                        .push(format!("{} by {previous} then {counter}", e.ticket_number));
                 }
             }
             // finish, no-show, and transfer / cancel / park (waiting changed) release it

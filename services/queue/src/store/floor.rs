@@ -86,7 +86,10 @@ pub struct Called {
 /// What a write returns besides its result: the board events it committed.
 pub type Events = Vec<BoardEventRow>;
 
-async fn waiting_in(c: &impl ConnectionTrait, center_id: &str) -> Result<Vec<TicketRow>, ServiceError> {
+async fn waiting_in(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+) -> Result<Vec<TicketRow>, ServiceError> {
     all(
         c,
         "SELECT * FROM queue_tickets WHERE center_id = $1 AND status = 'waiting'",
@@ -104,21 +107,34 @@ pub fn waiting_counts(waiting: &[TicketRow]) -> BTreeMap<String, i32> {
     counts
 }
 
-async fn counts_now(c: &impl ConnectionTrait, center_id: &str) -> Result<BTreeMap<String, i32>, ServiceError> {
+async fn counts_now(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+) -> Result<BTreeMap<String, i32>, ServiceError> {
     Ok(waiting_counts(&waiting_in(c, center_id).await?))
 }
 
-async fn counter_in(c: &impl ConnectionTrait, center_id: &str, counter_id: &str) -> Result<CounterRow, ServiceError> {
+async fn counter_in(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+    counter_id: &str,
+) -> Result<CounterRow, ServiceError> {
     one(
         c,
         "SELECT * FROM queue_counters WHERE center_id = $1 AND counter_id = $2",
         vec![center_id.into(), counter_id.into()],
     )
     .await?
-    .ok_or_else(|| ServiceError::NotFound(format!("counter `{counter_id}` in centre `{center_id}`")))
+    .ok_or_else(|| {
+        ServiceError::NotFound(format!("counter `{counter_id}` in centre `{center_id}`"))
+    })
 }
 
-async fn line_in(c: &impl ConnectionTrait, center_id: &str, code: &str) -> Result<Option<LineRow>, ServiceError> {
+async fn line_in(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+    code: &str,
+) -> Result<Option<LineRow>, ServiceError> {
     one(
         c,
         "SELECT * FROM queue_lines WHERE center_id = $1 AND code = $2",
@@ -127,7 +143,11 @@ async fn line_in(c: &impl ConnectionTrait, center_id: &str, code: &str) -> Resul
     .await
 }
 
-async fn ticket_in(c: &impl ConnectionTrait, center_id: &str, id: &str) -> Result<TicketRow, ServiceError> {
+async fn ticket_in(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+    id: &str,
+) -> Result<TicketRow, ServiceError> {
     one(
         c,
         "SELECT * FROM queue_tickets WHERE center_id = $1 AND id = $2",
@@ -138,7 +158,11 @@ async fn ticket_in(c: &impl ConnectionTrait, center_id: &str, id: &str) -> Resul
 }
 
 /// The ticket called or served at a counter, if any.
-async fn busy_with(c: &impl ConnectionTrait, center_id: &str, counter_id: &str) -> Result<Option<TicketRow>, ServiceError> {
+async fn busy_with(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+    counter_id: &str,
+) -> Result<Option<TicketRow>, ServiceError> {
     one(
         c,
         "SELECT * FROM queue_tickets WHERE center_id = $1 AND counter_id = $2
@@ -200,11 +224,21 @@ async fn outbox(
 }
 
 /// Issues a ticket: the next number of the line for the centre's local day.
-pub async fn issue(store: &Store, center_id: &str, input: IssueInput, now: DateTime<Utc>) -> Result<(TicketRow, Events), ServiceError> {
+pub async fn issue(
+    store: &Store,
+    center_id: &str,
+    input: IssueInput,
+    now: DateTime<Utc>,
+) -> Result<(TicketRow, Events), ServiceError> {
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let line = line_in(&tx.txn, center_id, &input.line_code)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("service line `{}` in centre `{center_id}`", input.line_code)))?;
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "service line `{}` in centre `{center_id}`",
+                input.line_code
+            ))
+        })?;
     let day = service_day(now, tx.center.tz).to_string();
     #[derive(sea_orm::FromQueryResult)]
     struct Seq {
@@ -217,7 +251,11 @@ pub async fn issue(store: &Store, center_id: &str, input: IssueInput, now: DateT
          ON CONFLICT (center_id, line_code, service_day)
          DO UPDATE SET last_seq = queue_daily_numbers.last_seq + 1
          RETURNING last_seq",
-        vec![center_id.into(), line.code.clone().into(), day.clone().into()],
+        vec![
+            center_id.into(),
+            line.code.clone().into(),
+            day.clone().into(),
+        ],
     )
     .await?
     .ok_or_else(|| ServiceError::Internal("numbering returned no row".into()))?;
@@ -234,7 +272,11 @@ pub async fn issue(store: &Store, center_id: &str, input: IssueInput, now: DateT
         status: TicketStatus::Waiting.as_str().into(),
         phone: input.phone,
         appointment_code: input.appointment.as_ref().map(|a| a.code.clone()),
-        appointment_slot: input.appointment.as_ref().and_then(|a| a.slot).map(|s| s.timestamp_millis()),
+        appointment_slot: input
+            .appointment
+            .as_ref()
+            .and_then(|a| a.slot)
+            .map(|s| s.timestamp_millis()),
         issued_at: at,
         arrival_at: at,
         target_counter: None,
@@ -287,7 +329,10 @@ pub async fn issue(store: &Store, center_id: &str, input: IssueInput, now: DateT
         }
     }
     let counts = counts_now(&tx.txn, center_id).await?;
-    tx.event(event(BoardKind::WaitingChanged, Some(&ticket), None), counts);
+    tx.event(
+        event(BoardKind::WaitingChanged, Some(&ticket), None),
+        counts,
+    );
     let events = tx.commit().await?;
     Ok((ticket, events))
 }
@@ -341,11 +386,18 @@ async fn call_in(tx: &mut CenterTx, counter: &CounterRow) -> Result<Option<Calle
         "UPDATE queue_tickets SET status = 'called', counter_id = $1, called_at = $2,
          first_called_at = COALESCE(first_called_at, $2), target_counter = NULL
          WHERE id = $3 AND status = 'waiting'",
-        vec![counter.counter_id.clone().into(), at.into(), ticket.id.clone().into()],
+        vec![
+            counter.counter_id.clone().into(),
+            at.into(),
+            ticket.id.clone().into(),
+        ],
     )
     .await?;
     if moved != 1 {
-        return Err(ServiceError::Aborted(format!("ticket {} was taken by another counter", ticket.number)));
+        return Err(ServiceError::Aborted(format!(
+            "ticket {} was taken by another counter",
+            ticket.number
+        )));
     }
     ticket.status = TicketStatus::Called.as_str().into();
     ticket.counter_id = Some(counter.counter_id.clone());
@@ -360,7 +412,10 @@ async fn call_in(tx: &mut CenterTx, counter: &CounterRow) -> Result<Option<Calle
     )
     .await?;
     notify_turn_near(tx, &waiting).await?;
-    tx.event(event(BoardKind::Called, Some(&ticket), Some(counter)), waiting_counts(&waiting));
+    tx.event(
+        event(BoardKind::Called, Some(&ticket), Some(counter)),
+        waiting_counts(&waiting),
+    );
     Ok(Some(Called {
         reason: choice.reason(&tx.center.policy),
         counter_number: counter.number,
@@ -444,27 +499,57 @@ pub async fn act(
         TicketOp::Finish { .. } => Action::Finish,
         TicketOp::Transfer { .. } => Action::Transfer,
     };
-    let next_status = ticket.status().apply(action).map_err(ServiceError::FailedPrecondition)?;
+    let next_status = ticket
+        .status()
+        .apply(action)
+        .map_err(ServiceError::FailedPrecondition)?;
     let mut next_call = None;
     match op {
         TicketOp::Recall => {
             ticket.recall_count += 1;
             exec(&tx.txn, "UPDATE queue_tickets SET recall_count = recall_count + 1, called_at = $1 WHERE id = $2", vec![at.into(), ticket.id.clone().into()]).await?;
-            tx.event(event(BoardKind::Recalled, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            tx.event(
+                event(BoardKind::Recalled, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
         }
         TicketOp::NoShow => {
             ticket.finished_at = Some(at);
-            exec(&tx.txn, "UPDATE queue_tickets SET status = 'no_show', finished_at = $1 WHERE id = $2", vec![at.into(), ticket.id.clone().into()]).await?;
-            tx.event(event(BoardKind::NoShow, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            exec(
+                &tx.txn,
+                "UPDATE queue_tickets SET status = 'no_show', finished_at = $1 WHERE id = $2",
+                vec![at.into(), ticket.id.clone().into()],
+            )
+            .await?;
+            tx.event(
+                event(BoardKind::NoShow, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
         }
         TicketOp::StartServing => {
             ticket.serving_at = Some(at);
-            exec(&tx.txn, "UPDATE queue_tickets SET status = 'serving', serving_at = $1 WHERE id = $2", vec![at.into(), ticket.id.clone().into()]).await?;
-            tx.event(event(BoardKind::Serving, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            exec(
+                &tx.txn,
+                "UPDATE queue_tickets SET status = 'serving', serving_at = $1 WHERE id = $2",
+                vec![at.into(), ticket.id.clone().into()],
+            )
+            .await?;
+            tx.event(
+                event(BoardKind::Serving, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
         }
         TicketOp::Park => {
-            exec(&tx.txn, "UPDATE queue_tickets SET status = 'parked' WHERE id = $1", vec![ticket.id.clone().into()]).await?;
-            tx.event(event(BoardKind::WaitingChanged, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            exec(
+                &tx.txn,
+                "UPDATE queue_tickets SET status = 'parked' WHERE id = $1",
+                vec![ticket.id.clone().into()],
+            )
+            .await?;
+            tx.event(
+                event(BoardKind::WaitingChanged, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
         }
         TicketOp::Resume => {
             if let Some(current) = busy_with(&tx.txn, center_id, counter_id).await? {
@@ -473,10 +558,22 @@ pub async fn act(
                     counter.number, current.number, ticket.number
                 )));
             }
-            exec(&tx.txn, "UPDATE queue_tickets SET status = 'serving' WHERE id = $1", vec![ticket.id.clone().into()]).await?;
-            tx.event(event(BoardKind::Serving, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            exec(
+                &tx.txn,
+                "UPDATE queue_tickets SET status = 'serving' WHERE id = $1",
+                vec![ticket.id.clone().into()],
+            )
+            .await?;
+            tx.event(
+                event(BoardKind::Serving, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
         }
-        TicketOp::Finish { outcome, dossier_codes, call_next } => {
+        TicketOp::Finish {
+            outcome,
+            dossier_codes,
+            call_next,
+        } => {
             ticket.finished_at = Some(at);
             ticket.outcome = outcome;
             ticket.dossier_codes = serde_json::to_string(&dossier_codes).expect("codes serialise");
@@ -486,16 +583,25 @@ pub async fn act(
                 vec![at.into(), ticket.outcome.clone().into(), ticket.dossier_codes.clone().into(), ticket.id.clone().into()],
             )
             .await?;
-            tx.event(event(BoardKind::Finished, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            tx.event(
+                event(BoardKind::Finished, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
             if call_next && counter.status == "open" {
                 next_call = call_in(&mut tx, &counter).await?;
             }
         }
-        TicketOp::Transfer { to_line, to_counter, keep_arrival } => {
+        TicketOp::Transfer {
+            to_line,
+            to_counter,
+            keep_arrival,
+        } => {
             let (line, target) = match (to_line, to_counter) {
                 (Some(line), None) => {
                     if line_in(&tx.txn, center_id, &line).await?.is_none() {
-                        return Err(ServiceError::FailedPrecondition(format!("centre {center_id} has no service line `{line}`")));
+                        return Err(ServiceError::FailedPrecondition(format!(
+                            "centre {center_id} has no service line `{line}`"
+                        )));
                     }
                     (line, None)
                 }
@@ -506,21 +612,41 @@ pub async fn act(
                         vec![center_id.into(), target.clone().into()],
                     )
                     .await?
-                    .ok_or_else(|| ServiceError::FailedPrecondition(format!("centre {center_id} has no counter `{target}`")))?;
+                    .ok_or_else(|| {
+                        ServiceError::FailedPrecondition(format!(
+                            "centre {center_id} has no counter `{target}`"
+                        ))
+                    })?;
                     if target == counter_id {
-                        return Err(ServiceError::FailedPrecondition("a ticket cannot be transferred to its own counter".into()));
+                        return Err(ServiceError::FailedPrecondition(
+                            "a ticket cannot be transferred to its own counter".into(),
+                        ));
                     }
-                    let line = target_counter.lines().into_iter().next().unwrap_or(ticket.line_code.clone());
+                    let line = target_counter
+                        .lines()
+                        .into_iter()
+                        .next()
+                        .unwrap_or(ticket.line_code.clone());
                     (line, Some(target))
                 }
-                _ => return Err(ServiceError::invalid("to_service_code", "give exactly one of to_service_code and to_counter_id")),
+                _ => {
+                    return Err(ServiceError::invalid(
+                        "to_service_code",
+                        "give exactly one of to_service_code and to_counter_id",
+                    ));
+                }
             };
             let arrival = if keep_arrival { ticket.arrival_at } else { at };
             exec(
                 &tx.txn,
                 "UPDATE queue_tickets SET status = 'waiting', line_code = $1, target_counter = $2,
                  counter_id = NULL, arrival_at = $3, serving_at = NULL WHERE id = $4",
-                vec![line.clone().into(), target.clone().into(), arrival.into(), ticket.id.clone().into()],
+                vec![
+                    line.clone().into(),
+                    target.clone().into(),
+                    arrival.into(),
+                    ticket.id.clone().into(),
+                ],
             )
             .await?;
             ticket.line_code = line;
@@ -528,12 +654,19 @@ pub async fn act(
             ticket.counter_id = None;
             ticket.arrival_at = arrival;
             ticket.serving_at = None;
-            tx.event(event(BoardKind::WaitingChanged, Some(&ticket), Some(&counter)), counts_now(&tx.txn, center_id).await?);
+            tx.event(
+                event(BoardKind::WaitingChanged, Some(&ticket), Some(&counter)),
+                counts_now(&tx.txn, center_id).await?,
+            );
         }
     }
     ticket.status = next_status.as_str().into();
     let events = tx.commit().await?;
-    let counter_number = if ticket.counter_id.as_deref() == Some(counter_id) { counter.number } else { 0 };
+    let counter_number = if ticket.counter_id.as_deref() == Some(counter_id) {
+        counter.number
+    } else {
+        0
+    };
     Ok((
         Acted {
             ticket,
@@ -545,30 +678,53 @@ pub async fn act(
 }
 
 /// Cancels a waiting or called ticket.
-pub async fn cancel(store: &Store, ticket_id: &str, now: DateTime<Utc>) -> Result<(TicketRow, Events), ServiceError> {
-    let center_id = one::<TicketRow>(&store.db, "SELECT * FROM queue_tickets WHERE id = $1", vec![ticket_id.into()])
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("ticket `{ticket_id}`")))?
-        .center_id;
+pub async fn cancel(
+    store: &Store,
+    ticket_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(TicketRow, Events), ServiceError> {
+    let center_id = one::<TicketRow>(
+        &store.db,
+        "SELECT * FROM queue_tickets WHERE id = $1",
+        vec![ticket_id.into()],
+    )
+    .await?
+    .ok_or_else(|| ServiceError::NotFound(format!("ticket `{ticket_id}`")))?
+    .center_id;
     let mut tx = CenterTx::begin(store, &center_id, now).await?;
     let mut ticket = ticket_in(&tx.txn, &center_id, ticket_id).await?;
-    let next = ticket.status().apply(Action::Cancel).map_err(ServiceError::FailedPrecondition)?;
+    let next = ticket
+        .status()
+        .apply(Action::Cancel)
+        .map_err(ServiceError::FailedPrecondition)?;
     let at = now.timestamp_millis();
-    exec(&tx.txn, "UPDATE queue_tickets SET status = 'cancelled', finished_at = $1 WHERE id = $2", vec![at.into(), ticket.id.clone().into()]).await?;
+    exec(
+        &tx.txn,
+        "UPDATE queue_tickets SET status = 'cancelled', finished_at = $1 WHERE id = $2",
+        vec![at.into(), ticket.id.clone().into()],
+    )
+    .await?;
     let counter = match &ticket.counter_id {
         Some(c) => Some(counter_in(&tx.txn, &center_id, c).await?),
         None => None,
     };
     ticket.status = next.as_str().into();
     ticket.finished_at = Some(at);
-    tx.event(event(BoardKind::WaitingChanged, Some(&ticket), counter.as_ref()), counts_now(&tx.txn, &center_id).await?);
+    tx.event(
+        event(BoardKind::WaitingChanged, Some(&ticket), counter.as_ref()),
+        counts_now(&tx.txn, &center_id).await?,
+    );
     let events = tx.commit().await?;
     Ok((ticket, events))
 }
 
 /// Expires tickets still waiting (or parked) from earlier days, and today's once the
 /// centre has closed. Returns how many expired.
-pub async fn expire_due(store: &Store, center_id: &str, now: DateTime<Utc>) -> Result<(usize, Events), ServiceError> {
+pub async fn expire_due(
+    store: &Store,
+    center_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, Events), ServiceError> {
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let today = service_day(now, tx.center.tz);
     let closing = closing_instant(&tx.center.hours, today, tx.center.tz);
@@ -609,7 +765,12 @@ pub async fn expire_due(store: &Store, center_id: &str, now: DateTime<Utc>) -> R
 
 /// Raises one "long wait" outbox event per ticket waiting longer than the centre's
 /// threshold. Returns how many were raised.
-pub async fn flag_long_waits(store: &Store, center_id: &str, threshold_minutes: i32, now: DateTime<Utc>) -> Result<usize, ServiceError> {
+pub async fn flag_long_waits(
+    store: &Store,
+    center_id: &str,
+    threshold_minutes: i32,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
     if threshold_minutes <= 0 {
         return Ok(0);
     }
@@ -642,7 +803,13 @@ pub async fn flag_long_waits(store: &Store, center_id: &str, threshold_minutes: 
 }
 
 /// Opens (or resumes) a counter for `staff`.
-pub async fn open_counter(store: &Store, center_id: &str, counter_id: &str, staff: &str, now: DateTime<Utc>) -> Result<(CounterRow, Events), ServiceError> {
+pub async fn open_counter(
+    store: &Store,
+    center_id: &str,
+    counter_id: &str,
+    staff: &str,
+    now: DateTime<Utc>,
+) -> Result<(CounterRow, Events), ServiceError> {
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     if let Some(other) = one::<CounterRow>(
@@ -661,7 +828,10 @@ pub async fn open_counter(store: &Store, center_id: &str, counter_id: &str, staf
         ("closed", _) => {}
         (_, Some(holder)) if holder == staff => {
             if counter.status == "open" {
-                return Err(ServiceError::FailedPrecondition(format!("counter {} is already open", counter.number)));
+                return Err(ServiceError::FailedPrecondition(format!(
+                    "counter {} is already open",
+                    counter.number
+                )));
             }
         }
         (_, holder) => {
@@ -689,18 +859,31 @@ pub async fn open_counter(store: &Store, center_id: &str, counter_id: &str, staf
     counter.staff = Some(staff.into());
     counter.pause_reason.clear();
     counter.normal_since_priority = since;
-    tx.event(event(BoardKind::CounterOpened, None, Some(&counter)), counts_now(&tx.txn, center_id).await?);
+    tx.event(
+        event(BoardKind::CounterOpened, None, Some(&counter)),
+        counts_now(&tx.txn, center_id).await?,
+    );
     let events = tx.commit().await?;
     Ok((counter, events))
 }
 
 /// Pauses an open counter held by `staff`.
-pub async fn pause_counter(store: &Store, center_id: &str, counter_id: &str, staff: &str, reason: &str, now: DateTime<Utc>) -> Result<(CounterRow, Events), ServiceError> {
+pub async fn pause_counter(
+    store: &Store,
+    center_id: &str,
+    counter_id: &str,
+    staff: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(CounterRow, Events), ServiceError> {
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     held_by(&counter, staff)?;
     if counter.status != "open" {
-        return Err(ServiceError::FailedPrecondition(format!("counter {} is not open", counter.number)));
+        return Err(ServiceError::FailedPrecondition(format!(
+            "counter {} is not open",
+            counter.number
+        )));
     }
     exec(
         &tx.txn,
@@ -711,13 +894,22 @@ pub async fn pause_counter(store: &Store, center_id: &str, counter_id: &str, sta
     log_counter(&tx, counter_id, staff, "paused", reason).await?;
     counter.status = "paused".into();
     counter.pause_reason = reason.into();
-    tx.event(event(BoardKind::CounterPaused, None, Some(&counter)), counts_now(&tx.txn, center_id).await?);
+    tx.event(
+        event(BoardKind::CounterPaused, None, Some(&counter)),
+        counts_now(&tx.txn, center_id).await?,
+    );
     let events = tx.commit().await?;
     Ok((counter, events))
 }
 
 /// Closes a counter held by `staff`; it must hold no called, serving or parked ticket.
-pub async fn close_counter(store: &Store, center_id: &str, counter_id: &str, staff: &str, now: DateTime<Utc>) -> Result<(CounterRow, Events), ServiceError> {
+pub async fn close_counter(
+    store: &Store,
+    center_id: &str,
+    counter_id: &str,
+    staff: &str,
+    now: DateTime<Utc>,
+) -> Result<(CounterRow, Events), ServiceError> {
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     held_by(&counter, staff)?;
@@ -742,12 +934,21 @@ pub async fn close_counter(store: &Store, center_id: &str, counter_id: &str, sta
     log_counter(&tx, counter_id, staff, "closed", "").await?;
     counter.status = "closed".into();
     counter.staff = None;
-    tx.event(event(BoardKind::CounterClosed, None, Some(&counter)), counts_now(&tx.txn, center_id).await?);
+    tx.event(
+        event(BoardKind::CounterClosed, None, Some(&counter)),
+        counts_now(&tx.txn, center_id).await?,
+    );
     let events = tx.commit().await?;
     Ok((counter, events))
 }
 
-async fn log_counter(tx: &CenterTx, counter_id: &str, staff: &str, status: &str, reason: &str) -> Result<(), ServiceError> {
+async fn log_counter(
+    tx: &CenterTx,
+    counter_id: &str,
+    staff: &str,
+    status: &str,
+    reason: &str,
+) -> Result<(), ServiceError> {
     exec(
         &tx.txn,
         "INSERT INTO queue_counter_log (center_id, counter_id, staff, status, reason, at) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -32,7 +32,12 @@ pub struct TicketView {
 }
 
 /// Recent service durations (minutes) of a line: the last 20 finished in 3 hours.
-async fn recent_service_minutes(c: &impl ConnectionTrait, center_id: &str, line: &str, now: DateTime<Utc>) -> Result<Vec<f64>, ServiceError> {
+async fn recent_service_minutes(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+    line: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<f64>, ServiceError> {
     #[derive(sea_orm::FromQueryResult)]
     struct Span {
         serving_at: i64,
@@ -56,13 +61,21 @@ async fn recent_service_minutes(c: &impl ConnectionTrait, center_id: &str, line:
 
 /// One ticket by id.
 pub async fn ticket(store: &Store, id: &str) -> Result<TicketRow, ServiceError> {
-    one(&store.db, "SELECT * FROM queue_tickets WHERE id = $1", vec![id.into()])
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("ticket `{id}`")))
+    one(
+        &store.db,
+        "SELECT * FROM queue_tickets WHERE id = $1",
+        vec![id.into()],
+    )
+    .await?
+    .ok_or_else(|| ServiceError::NotFound(format!("ticket `{id}`")))
 }
 
 /// A ticket with its position, the reasons of those ahead and the expected wait.
-pub async fn ticket_view(store: &Store, id: &str, now: DateTime<Utc>) -> Result<TicketView, ServiceError> {
+pub async fn ticket_view(
+    store: &Store,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<TicketView, ServiceError> {
     let ticket = ticket(store, id).await?;
     let center = setup::center(store, &ticket.center_id).await?;
     let counters = setup::counters(store, &ticket.center_id).await?;
@@ -99,7 +112,13 @@ pub async fn ticket_view(store: &Store, id: &str, now: DateTime<Utc>) -> Result<
         .iter()
         .filter(|c| c.status == "open" && c.lines().contains(&view.ticket.line_code))
         .count() as u32;
-    let recent = recent_service_minutes(&store.db, &view.ticket.center_id, &view.ticket.line_code, now).await?;
+    let recent = recent_service_minutes(
+        &store.db,
+        &view.ticket.center_id,
+        &view.ticket.line_code,
+        now,
+    )
+    .await?;
     view.estimate = Some(estimate(view.ahead.len() as u32, &recent, open_for_line));
     Ok(view)
 }
@@ -134,10 +153,19 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
     struct Seq {
         board_seq: i64,
     }
-    let seq = one::<Seq>(&txn, "SELECT board_seq FROM queue_centers WHERE center_id = $1", vec![center_id.into()])
-        .await?
-        .map_or(0, |s| s.board_seq);
-    let counters: Vec<CounterRow> = all(&txn, "SELECT * FROM queue_counters WHERE center_id = $1 ORDER BY number", vec![center_id.into()]).await?;
+    let seq = one::<Seq>(
+        &txn,
+        "SELECT board_seq FROM queue_centers WHERE center_id = $1",
+        vec![center_id.into()],
+    )
+    .await?
+    .map_or(0, |s| s.board_seq);
+    let counters: Vec<CounterRow> = all(
+        &txn,
+        "SELECT * FROM queue_counters WHERE center_id = $1 ORDER BY number",
+        vec![center_id.into()],
+    )
+    .await?;
     let held: Vec<TicketRow> = all(
         &txn,
         "SELECT * FROM queue_tickets WHERE center_id = $1 AND status IN ('called', 'serving')",
@@ -161,7 +189,10 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
     let counters = counters
         .into_iter()
         .map(|c| {
-            let t = held.iter().find(|t| t.counter_id.as_deref() == Some(c.counter_id.as_str())).cloned();
+            let t = held
+                .iter()
+                .find(|t| t.counter_id.as_deref() == Some(c.counter_id.as_str()))
+                .cloned();
             (c, t)
         })
         .collect();
@@ -174,7 +205,12 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
 }
 
 /// Board events of a centre after `after`, in order, at most `limit`.
-pub async fn events_after(store: &Store, center_id: &str, after: i64, limit: u64) -> Result<Vec<BoardEventRow>, ServiceError> {
+pub async fn events_after(
+    store: &Store,
+    center_id: &str,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<BoardEventRow>, ServiceError> {
     all(
         &store.db,
         "SELECT * FROM queue_board_events WHERE center_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
@@ -184,7 +220,12 @@ pub async fn events_after(store: &Store, center_id: &str, after: i64, limit: u64
 }
 
 /// Board events of a centre in `(after, upto]`.
-pub async fn events_between(store: &Store, center_id: &str, after: i64, upto: i64) -> Result<Vec<BoardEventRow>, ServiceError> {
+pub async fn events_between(
+    store: &Store,
+    center_id: &str,
+    after: i64,
+    upto: i64,
+) -> Result<Vec<BoardEventRow>, ServiceError> {
     all(
         &store.db,
         "SELECT * FROM queue_board_events WHERE center_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
@@ -199,9 +240,13 @@ pub async fn first_kept_seq(store: &Store, center_id: &str) -> Result<Option<i64
     struct First {
         seq: Option<i64>,
     }
-    Ok(one::<First>(&store.db, "SELECT MIN(seq) AS seq FROM queue_board_events WHERE center_id = $1", vec![center_id.into()])
-        .await?
-        .and_then(|f| f.seq))
+    Ok(one::<First>(
+        &store.db,
+        "SELECT MIN(seq) AS seq FROM queue_board_events WHERE center_id = $1",
+        vec![center_id.into()],
+    )
+    .await?
+    .and_then(|f| f.seq))
 }
 
 /// Every centre's latest board sequence.
@@ -211,28 +256,54 @@ pub async fn board_heads(store: &Store) -> Result<Vec<(String, i64)>, ServiceErr
         center_id: String,
         board_seq: i64,
     }
-    let heads: Vec<Head> = all(&store.db, "SELECT center_id, board_seq FROM queue_centers", vec![]).await?;
-    Ok(heads.into_iter().map(|h| (h.center_id, h.board_seq)).collect())
+    let heads: Vec<Head> = all(
+        &store.db,
+        "SELECT center_id, board_seq FROM queue_centers",
+        vec![],
+    )
+    .await?;
+    Ok(heads
+        .into_iter()
+        .map(|h| (h.center_id, h.board_seq))
+        .collect())
 }
 
 /// Deletes board events older than `before` (they are kept for the day).
 pub async fn purge_board_events(store: &Store, before: DateTime<Utc>) -> Result<u64, ServiceError> {
     let _gate = store.gate().await;
-    exec(&store.db, "DELETE FROM queue_board_events WHERE at < $1", vec![before.timestamp_millis().into()]).await
+    exec(
+        &store.db,
+        "DELETE FROM queue_board_events WHERE at < $1",
+        vec![before.timestamp_millis().into()],
+    )
+    .await
 }
 
 /// Tickets issued in `[from, to)`.
-pub async fn tickets_issued(store: &Store, center_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<TicketRow>, ServiceError> {
+pub async fn tickets_issued(
+    store: &Store,
+    center_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<TicketRow>, ServiceError> {
     all(
         &store.db,
         "SELECT * FROM queue_tickets WHERE center_id = $1 AND issued_at >= $2 AND issued_at < $3",
-        vec![center_id.into(), from.timestamp_millis().into(), to.timestamp_millis().into()],
+        vec![
+            center_id.into(),
+            from.timestamp_millis().into(),
+            to.timestamp_millis().into(),
+        ],
     )
     .await
 }
 
 /// Counter state changes up to `to`, in time order.
-pub async fn counter_log(store: &Store, center_id: &str, to: DateTime<Utc>) -> Result<Vec<CounterLogRow>, ServiceError> {
+pub async fn counter_log(
+    store: &Store,
+    center_id: &str,
+    to: DateTime<Utc>,
+) -> Result<Vec<CounterLogRow>, ServiceError> {
     all(
         &store.db,
         "SELECT counter_id, status, at FROM queue_counter_log WHERE center_id = $1 AND at < $2 ORDER BY at, id",
@@ -242,7 +313,10 @@ pub async fn counter_log(store: &Store, center_id: &str, to: DateTime<Utc>) -> R
 }
 
 /// All board events of a centre (tests and invariant checks).
-pub async fn all_events(store: &Store, center_id: &str) -> Result<Vec<BoardEventRow>, ServiceError> {
+pub async fn all_events(
+    store: &Store,
+    center_id: &str,
+) -> Result<Vec<BoardEventRow>, ServiceError> {
     events_after(store, center_id, 0, i64::MAX as u64).await
 }
 
@@ -254,8 +328,16 @@ pub async fn pending_outbox(store: &Store) -> Result<Vec<(String, String, String
         kind: String,
         payload: String,
     }
-    let rows: Vec<Row> = all(&store.db, "SELECT id, kind, payload FROM queue_outbox WHERE delivered_at IS NULL ORDER BY created_at", vec![]).await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.kind, r.payload)).collect())
+    let rows: Vec<Row> = all(
+        &store.db,
+        "SELECT id, kind, payload FROM queue_outbox WHERE delivered_at IS NULL ORDER BY created_at",
+        vec![],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.kind, r.payload))
+        .collect())
 }
 
 /// Makes sure the store is reachable (one round trip).

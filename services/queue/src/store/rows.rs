@@ -64,7 +64,10 @@ impl TryFrom<CenterRow> for Center {
 
     fn try_from(row: CenterRow) -> Result<Self, ServiceError> {
         let corrupt = |what: &str| {
-            ServiceError::Internal(format!("centre {}: stored {what} unreadable", row.center_id))
+            ServiceError::Internal(format!(
+                "centre {}: stored {what} unreadable",
+                row.center_id
+            ))
         };
         Ok(Self {
             tz: row.time_zone.parse().map_err(|_| corrupt("time zone"))?,

@@ -10,16 +10,25 @@ use super::tx::{Store, all, exec, one};
 
 /// Every centre, by id.
 pub async fn centers(store: &Store) -> Result<Vec<Center>, ServiceError> {
-    let rows: Vec<CenterRow> = all(&store.db, "SELECT * FROM queue_centers ORDER BY center_id", vec![]).await?;
+    let rows: Vec<CenterRow> = all(
+        &store.db,
+        "SELECT * FROM queue_centers ORDER BY center_id",
+        vec![],
+    )
+    .await?;
     rows.into_iter().map(Center::try_from).collect()
 }
 
 /// One centre.
 pub async fn center(store: &Store, center_id: &str) -> Result<Center, ServiceError> {
-    one::<CenterRow>(&store.db, "SELECT * FROM queue_centers WHERE center_id = $1", vec![center_id.into()])
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("centre `{center_id}`")))?
-        .try_into()
+    one::<CenterRow>(
+        &store.db,
+        "SELECT * FROM queue_centers WHERE center_id = $1",
+        vec![center_id.into()],
+    )
+    .await?
+    .ok_or_else(|| ServiceError::NotFound(format!("centre `{center_id}`")))?
+    .try_into()
 }
 
 /// Creates or replaces a centre's settings; its board sequence is kept.
@@ -49,7 +58,12 @@ pub async fn upsert_center(store: &Store, c: &Center) -> Result<(), ServiceError
 
 /// A centre's lines, by prefix.
 pub async fn lines(store: &Store, center_id: &str) -> Result<Vec<LineRow>, ServiceError> {
-    all(&store.db, "SELECT * FROM queue_lines WHERE center_id = $1 ORDER BY prefix", vec![center_id.into()]).await
+    all(
+        &store.db,
+        "SELECT * FROM queue_lines WHERE center_id = $1 ORDER BY prefix",
+        vec![center_id.into()],
+    )
+    .await
 }
 
 /// Creates or replaces a line; `FAILED_PRECONDITION` if another line has the prefix.
@@ -59,7 +73,11 @@ pub async fn upsert_line(store: &Store, l: &LineRow) -> Result<(), ServiceError>
     if let Some(other) = one::<LineRow>(
         &txn,
         "SELECT * FROM queue_lines WHERE center_id = $1 AND prefix = $2 AND code <> $3",
-        vec![l.center_id.clone().into(), l.prefix.clone().into(), l.code.clone().into()],
+        vec![
+            l.center_id.clone().into(),
+            l.prefix.clone().into(),
+            l.code.clone().into(),
+        ],
     )
     .await?
     {
@@ -93,17 +111,30 @@ pub async fn upsert_line(store: &Store, l: &LineRow) -> Result<(), ServiceError>
 
 /// A centre's counters, by number.
 pub async fn counters(store: &Store, center_id: &str) -> Result<Vec<CounterRow>, ServiceError> {
-    all(&store.db, "SELECT * FROM queue_counters WHERE center_id = $1 ORDER BY number", vec![center_id.into()]).await
+    all(
+        &store.db,
+        "SELECT * FROM queue_counters WHERE center_id = $1 ORDER BY number",
+        vec![center_id.into()],
+    )
+    .await
 }
 
 /// Creates or replaces a counter's settings; its state (open, staff) is kept.
-pub async fn upsert_counter(store: &Store, c: &CounterRow, lines: &[String]) -> Result<(), ServiceError> {
+pub async fn upsert_counter(
+    store: &Store,
+    c: &CounterRow,
+    lines: &[String],
+) -> Result<(), ServiceError> {
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
     if let Some(other) = one::<CounterRow>(
         &txn,
         "SELECT * FROM queue_counters WHERE center_id = $1 AND number = $2 AND counter_id <> $3",
-        vec![c.center_id.clone().into(), c.number.into(), c.counter_id.clone().into()],
+        vec![
+            c.center_id.clone().into(),
+            c.number.into(),
+            c.counter_id.clone().into(),
+        ],
     )
     .await?
     {
@@ -132,7 +163,13 @@ pub async fn upsert_counter(store: &Store, c: &CounterRow, lines: &[String]) -> 
 }
 
 /// Appointments booked in a line between two instants.
-pub async fn booked(store: &Store, center_id: &str, line: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AppointmentRow>, ServiceError> {
+pub async fn booked(
+    store: &Store,
+    center_id: &str,
+    line: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<AppointmentRow>, ServiceError> {
     all(
         &store.db,
         "SELECT * FROM queue_appointments WHERE center_id = $1 AND line_code = $2 AND slot_start >= $3 AND slot_start < $4",
@@ -163,7 +200,9 @@ pub async fn book(store: &Store, a: &AppointmentRow, capacity: i32) -> Result<()
     .await?
     .map_or(0, |c| c.n);
     if taken >= i64::from(capacity) {
-        return Err(ServiceError::FailedPrecondition("this slot is full; choose another".into()));
+        return Err(ServiceError::FailedPrecondition(
+            "this slot is full; choose another".into(),
+        ));
     }
     exec(
         &txn,
@@ -187,7 +226,11 @@ pub async fn book(store: &Store, a: &AppointmentRow, capacity: i32) -> Result<()
 
 /// An appointment by code.
 pub async fn appointment(store: &Store, code: &str) -> Result<AppointmentRow, ServiceError> {
-    one(&store.db, "SELECT * FROM queue_appointments WHERE code = $1", vec![code.into()])
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("appointment `{code}`")))
+    one(
+        &store.db,
+        "SELECT * FROM queue_appointments WHERE code = $1",
+        vec![code.into()],
+    )
+    .await?
+    .ok_or_else(|| ServiceError::NotFound(format!("appointment `{code}`")))
 }

@@ -105,22 +105,37 @@ pub fn totals(
             waits.push(minutes(called - k.issued_at));
         }
         if let (Some(start), Some(end), "done") = (k.serving_at, k.finished_at, k.status.as_str()) {
-            line_service.entry(k.line_code.clone()).or_default().push(minutes(end - start));
+            line_service
+                .entry(k.line_code.clone())
+                .or_default()
+                .push(minutes(end - start));
             if let Some(c) = &k.counter_id {
-                counter_service.entry(c.clone()).or_default().push(minutes(end - start));
+                counter_service
+                    .entry(c.clone())
+                    .or_default()
+                    .push(minutes(end - start));
             }
         }
     }
     waits.sort_by(f64::total_cmp);
     t.wait_p50 = percentile(&waits, 0.5);
     t.wait_p90 = percentile(&waits, 0.9);
-    let mean = |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
     for (line, spans) in &line_service {
         t.lines.entry(line.clone()).or_default().service_minutes_avg = mean(spans);
     }
     let (from_ms, to_ms) = (from.timestamp_millis(), to.timestamp_millis());
     for c in counters {
-        let spans = counter_service.get(&c.counter_id).cloned().unwrap_or_default();
+        let spans = counter_service
+            .get(&c.counter_id)
+            .cloned()
+            .unwrap_or_default();
         let mut totals = CounterTotals {
             number: c.number,
             served: spans.len() as i32,
@@ -128,7 +143,10 @@ pub fn totals(
             ..Default::default()
         };
         // walk the log: each entry starts a state that lasts until the next entry
-        let entries: Vec<&CounterLogRow> = log.iter().filter(|l| l.counter_id == c.counter_id).collect();
+        let entries: Vec<&CounterLogRow> = log
+            .iter()
+            .filter(|l| l.counter_id == c.counter_id)
+            .collect();
         for (i, entry) in entries.iter().enumerate() {
             let end = entries.get(i + 1).map_or(to_ms, |n| n.at).min(to_ms);
             let start = entry.at.max(from_ms);

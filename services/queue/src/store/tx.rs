@@ -28,7 +28,8 @@ pub struct Store {
 impl Store {
     /// A store over a migrated database.
     pub fn new(db: DatabaseConnection) -> Self {
-        let gate = (db.get_database_backend() == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let gate =
+            (db.get_database_backend() == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
         Self { db, gate }
     }
 
@@ -57,9 +58,11 @@ pub async fn all<T: FromQueryResult>(
     sql: &str,
     values: Vec<Value>,
 ) -> Result<Vec<T>, ServiceError> {
-    Ok(T::find_by_statement(stmt(c.get_database_backend(), sql, values))
-        .all(c)
-        .await?)
+    Ok(
+        T::find_by_statement(stmt(c.get_database_backend(), sql, values))
+            .all(c)
+            .await?,
+    )
 }
 
 /// The first row of a query.
@@ -68,9 +71,11 @@ pub async fn one<T: FromQueryResult>(
     sql: &str,
     values: Vec<Value>,
 ) -> Result<Option<T>, ServiceError> {
-    Ok(T::find_by_statement(stmt(c.get_database_backend(), sql, values))
-        .one(c)
-        .await?)
+    Ok(
+        T::find_by_statement(stmt(c.get_database_backend(), sql, values))
+            .one(c)
+            .await?,
+    )
 }
 
 /// Runs a statement; rows affected.
@@ -116,7 +121,11 @@ pub struct CenterTx {
 
 impl CenterTx {
     /// Begins a write to `center_id`; `NOT_FOUND` when the centre does not exist.
-    pub async fn begin(store: &Store, center_id: &str, now: DateTime<Utc>) -> Result<Self, ServiceError> {
+    pub async fn begin(
+        store: &Store,
+        center_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ServiceError> {
         let gate = store.gate().await;
         let txn = store.db.begin().await?;
         // a write first: takes the row lock (PostgreSQL) or the write lock (SQLite)

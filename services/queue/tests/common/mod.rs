@@ -187,7 +187,8 @@ impl TestQueue {
     }
 
     pub fn token(&self, role: Role, who: &str) -> String {
-        self.keys.issue(who, role, CENTER, chrono::Duration::hours(12))
+        self.keys
+            .issue(who, role, CENTER, chrono::Duration::hours(12))
     }
 
     pub fn as_role<T>(&self, role: Role, who: &str, message: T) -> tonic::Request<T> {
@@ -237,7 +238,11 @@ impl TestQueue {
             .await
             .unwrap();
         }
-        for (id, number, lines) in [("c1", 1, vec!["a", "b"]), ("c2", 2, vec!["b", "a"]), ("c3", 3, vec!["a"])] {
+        for (id, number, lines) in [
+            ("c1", 1, vec!["a", "b"]),
+            ("c2", 2, vec!["b", "a"]),
+            ("c3", 3, vec!["a"]),
+        ] {
             c.upsert_counter(self.as_role(
                 Role::Admin,
                 "admin",
@@ -271,7 +276,11 @@ impl TestQueue {
             .unwrap();
     }
 
-    pub async fn issue(&self, line: &str, priority: pb::PriorityClass) -> Result<pb::Ticket, tonic::Status> {
+    pub async fn issue(
+        &self,
+        line: &str,
+        priority: pb::PriorityClass,
+    ) -> Result<pb::Ticket, tonic::Status> {
         self.client
             .clone()
             .issue_ticket(self.as_role(
@@ -288,7 +297,11 @@ impl TestQueue {
             .map(|r| r.into_inner())
     }
 
-    pub async fn call(&self, counter: &str, who: &str) -> Result<Option<pb::Ticket>, tonic::Status> {
+    pub async fn call(
+        &self,
+        counter: &str,
+        who: &str,
+    ) -> Result<Option<pb::Ticket>, tonic::Status> {
         self.client
             .clone()
             .call_next(self.staff(

@@ -164,7 +164,8 @@ impl MigrationTrait for Migration {
             "queue_lines",
             "queue_centers",
         ] {
-            db.execute_unprepared(&format!("DROP TABLE {table}")).await?;
+            db.execute_unprepared(&format!("DROP TABLE {table}"))
+                .await?;
         }
         Ok(())
     }
