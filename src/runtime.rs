@@ -262,8 +262,8 @@ pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
     let listener = bind(&config, config.ports.gateway, "gateway").await?;
     println!("gateway listening on {}", local_url(listener.local_addr()?));
     let upstreams = onestop_gateway::Upstreams {
-        catalogue: format!("http://127.0.0.1:{}", config.ports.catalogue),
-        queue: format!("http://127.0.0.1:{}", config.ports.queue),
+        catalogue: config.catalogue_url(),
+        queue: config.queue_url(),
         kiosk_token: Some(kiosk_token(&keys)),
     };
     onestop_gateway::serve(listener, upstreams, shutdown.wait()).await?;

@@ -345,10 +345,7 @@ pub async fn run(
     keys: impl FnOnce() -> anyhow::Result<TokenKeys>,
     args: StaffArgs,
 ) -> anyhow::Result<()> {
-    let server = args
-        .server
-        .clone()
-        .unwrap_or_else(|| format!("http://127.0.0.1:{}", config.ports.queue));
+    let server = args.server.clone().unwrap_or_else(|| config.queue_url());
     if let StaffCommand::Board { after, count } = args.command {
         return watch(&server, &args.center, after, count).await;
     }

@@ -2,110 +2,14 @@
 //! catalogue over gRPC and the public pages over HTTP, and `onestop token` signs
 //! tokens the running server accepts.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::*;
 use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
-use onestop_proto::queue::v1 as qpb;
-use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-struct Suite {
-    child: Child,
-    gateway: u16,
-    catalogue: u16,
-    queue: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Suite {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn onestop(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onestop"));
-    cmd.arg("--data-dir")
-        .arg(dir)
-        .env_remove("ONESTOP_DATABASE_URL");
-    cmd
-}
-
-async fn http_get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8_lossy(&response).to_string();
-    let status = text[9..12].parse().unwrap();
-    (status, text)
-}
-
-async fn start() -> Suite {
-    let dir = tempfile::tempdir().unwrap();
-    let (gateway, catalogue, queue) = (free_port(), free_port(), free_port());
-    let child = onestop(dir.path())
-        .arg("up")
-        .env("ONESTOP_PORTS__GATEWAY", gateway.to_string())
-        .env("ONESTOP_PORTS__CATALOGUE", catalogue.to_string())
-        .env("ONESTOP_PORTS__QUEUE", queue.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let suite = Suite {
-        child,
-        gateway,
-        catalogue,
-        queue,
-        dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if tokio::net::TcpStream::connect(("127.0.0.1", gateway))
-            .await
-            .is_ok()
-        {
-            // seeded once the catalogue lists procedures and the queue has its counters
-            if let Ok(mut client) =
-                CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
-                && let Ok(r) = client
-                    .list_procedures(pb::ListProceduresRequest::default())
-                    .await
-                && r.into_inner().total_size > 0
-                && let Ok(mut queue) =
-                    QueueServiceClient::connect(format!("http://127.0.0.1:{queue}")).await
-                && let Ok(c) = queue
-                    .list_counters(qpb::ListCountersRequest {
-                        center_id: "muong-sai".into(),
-                    })
-                    .await
-                && c.into_inner().counters.len() >= 4
-            {
-                return suite;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "onestop up did not start and seed within 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 #[tokio::test]
 async fn up_seeds_the_demo_centre_and_serves_pages() {
@@ -224,24 +128,6 @@ fn bad_configuration_names_the_key() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("public_base_url"));
 }
 
-impl Suite {
-    /// Runs `onestop staff …` against this suite; stdout, or a panic with stderr.
-    fn staff(&self, args: &[&str]) -> String {
-        let out = onestop(self.dir.path())
-            .arg("staff")
-            .args(args)
-            .env("ONESTOP_PORTS__QUEUE", self.queue.to_string())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "onestop staff {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-}
-
 #[tokio::test]
 async fn a_morning_at_four_counters_and_a_screen() {
     let suite = start().await;
@@ -279,18 +165,37 @@ async fn a_morning_at_four_counters_and_a_screen() {
         suite.staff(&["--as", who, "start", counter]);
     }
     // q1 serves civil status first: the elderly citizen has priority over A001
-    assert_eq!(called, ["A002", "B001", "C001", "D001"], "calls: {called:?}");
-    let finish = suite.staff(&["--as", "lan", "finish", "q1", "--dossier", "000.00.00.H01-261126-0001", "--next"]);
+    assert_eq!(
+        called,
+        ["A002", "B001", "C001", "D001"],
+        "calls: {called:?}"
+    );
+    let finish = suite.staff(&[
+        "--as",
+        "lan",
+        "finish",
+        "q1",
+        "--dossier",
+        "000.00.00.H01-261126-0001",
+        "--next",
+    ]);
     assert!(finish.contains("gọi tiếp / now calling A001"), "{finish}");
     for (counter, who) in &staff[1..] {
         suite.staff(&["--as", who, "finish", counter]);
     }
     let status = suite.staff(&["status"]);
-    assert!(status.contains("lan") && status.contains("A001"), "{status}");
+    assert!(
+        status.contains("lan") && status.contains("A001"),
+        "{status}"
+    );
 
     let out = screen.wait_with_output().unwrap();
     let board = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{board}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{board}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for number in ["A002", "B001", "C001", "D001", "A001"] {
         assert!(
             board.contains(&format!("Mời công dân có số thứ tự {number} đến quầy số")),

@@ -30,6 +30,38 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// Database connection pool size per service.
     pub database_max_connections: u32,
+    /// Where the gateway reaches each service (scale-out); empty means this machine.
+    pub upstreams: UpstreamUrls,
+}
+
+/// gRPC addresses of the services, as the gateway dials them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamUrls {
+    /// Catalogue, e.g. `http://onestop-catalogue:50051`; empty: `http://127.0.0.1:{ports.catalogue}`.
+    pub catalogue: String,
+    /// Queue, e.g. `http://onestop-queue:50053`; empty: `http://127.0.0.1:{ports.queue}`.
+    pub queue: String,
+}
+
+impl Config {
+    /// The catalogue's address for the gateway.
+    pub fn catalogue_url(&self) -> String {
+        or_local(&self.upstreams.catalogue, self.ports.catalogue)
+    }
+
+    /// The queue's address for the gateway and the staff client.
+    pub fn queue_url(&self) -> String {
+        or_local(&self.upstreams.queue, self.ports.queue)
+    }
+}
+
+fn or_local(url: &str, port: u16) -> String {
+    if url.is_empty() {
+        format!("http://127.0.0.1:{port}")
+    } else {
+        url.to_string()
+    }
 }
 
 /// Listening port of each server; 0 picks a free one.
@@ -75,6 +107,7 @@ impl Default for Config {
             auth: AuthConfig { secret: None },
             request_timeout_secs: 30,
             database_max_connections: 10,
+            upstreams: UpstreamUrls::default(),
         }
     }
 }
@@ -98,6 +131,11 @@ impl ConfigError {
     }
 }
 
+/// `ONESTOP_*` variables that are not settings: the staff client's and the benches'
+/// flags and the test switches. Any other unknown `ONESTOP_*` variable is an error,
+/// so a misspelt setting does not pass silently.
+const NOT_SETTINGS: &[&str] = &["test_", "bench_", "token", "staff", "center", "queue_url"];
+
 impl Config {
     /// The layered sources: defaults, then `file` if it exists, then `ONESTOP_*` variables.
     pub fn figment(file: Option<&Path>) -> Figment {
@@ -108,7 +146,11 @@ impl Config {
         if file.exists() {
             figment = figment.merge(Toml::file(file));
         }
-        figment.merge(Env::prefixed("ONESTOP_").split("__"))
+        figment.merge(
+            Env::prefixed("ONESTOP_")
+                .filter(|key| !NOT_SETTINGS.iter().any(|p| key.starts_with(p)))
+                .split("__"),
+        )
     }
 
     /// Loads and validates the configuration from `figment`.
@@ -175,6 +217,17 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        for (key, url) in [
+            ("upstreams.catalogue", &self.upstreams.catalogue),
+            ("upstreams.queue", &self.upstreams.queue),
+        ] {
+            if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::new(
+                    key,
+                    format!("`{url}` must be an http(s) URL such as http://onestop-queue:50053"),
+                ));
+            }
+        }
         if let Some(secret) = &self.auth.secret
             && secret.len() < 32
         {
@@ -218,6 +271,20 @@ mod tests {
         let config = with("bind_host", "127.0.0.1").unwrap();
         assert_eq!(config.ports.catalogue, 50051);
         assert_eq!(config.ports.gateway, 8080);
+    }
+
+    #[test]
+    fn upstreams_default_to_this_machine() {
+        let config = with("bind_host", "127.0.0.1").unwrap();
+        assert_eq!(config.queue_url(), "http://127.0.0.1:50053");
+        let config = with("upstreams.queue", "http://onestop-queue:50053").unwrap();
+        assert_eq!(config.queue_url(), "http://onestop-queue:50053");
+        assert_eq!(
+            with("upstreams.queue", "onestop-queue:50053")
+                .unwrap_err()
+                .key,
+            "upstreams.queue"
+        );
     }
 
     #[test]
