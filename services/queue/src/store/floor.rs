@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use onestop_kit::ServiceError;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
-use super::rows::{BoardEventRow, CounterRow, LineRow, TicketRow, from_ms};
+use super::rows::{
+    BoardEventRow, CounterRow, LineRow, TicketRow, WAITING_COLUMNS, WaitingRow, from_ms,
+};
 use super::tx::{CenterTx, NewEvent, Store, all, exec, one};
 use crate::domain::board::BoardKind;
 use crate::domain::hours::closing_instant;
@@ -89,17 +91,17 @@ pub type Events = Vec<BoardEventRow>;
 async fn waiting_in(
     c: &impl ConnectionTrait,
     center_id: &str,
-) -> Result<Vec<TicketRow>, ServiceError> {
+) -> Result<Vec<WaitingRow>, ServiceError> {
     all(
         c,
-        "SELECT * FROM queue_tickets WHERE center_id = $1 AND status = 'waiting'",
+        &format!("SELECT {WAITING_COLUMNS} FROM queue_tickets WHERE center_id = $1 AND status = 'waiting'"),
         vec![center_id.into()],
     )
     .await
 }
 
-/// Waiting tickets per line.
-pub fn waiting_counts(waiting: &[TicketRow]) -> BTreeMap<String, i32> {
+/// Waiting tickets per line, from a list already read.
+pub fn waiting_counts(waiting: &[WaitingRow]) -> BTreeMap<String, i32> {
     let mut counts = BTreeMap::new();
     for t in waiting {
         *counts.entry(t.line_code.clone()).or_insert(0) += 1;
@@ -107,11 +109,27 @@ pub fn waiting_counts(waiting: &[TicketRow]) -> BTreeMap<String, i32> {
     counts
 }
 
-async fn counts_now(
+/// Waiting tickets per line, counted by the database.
+pub async fn counts_now(
     c: &impl ConnectionTrait,
     center_id: &str,
 ) -> Result<BTreeMap<String, i32>, ServiceError> {
-    Ok(waiting_counts(&waiting_in(c, center_id).await?))
+    #[derive(sea_orm::FromQueryResult)]
+    struct Count {
+        line_code: String,
+        n: i64,
+    }
+    let rows: Vec<Count> = all(
+        c,
+        "SELECT line_code, COUNT(*) AS n FROM queue_tickets
+         WHERE center_id = $1 AND status = 'waiting' GROUP BY line_code",
+        vec![center_id.into()],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.line_code, r.n as i32))
+        .collect())
 }
 
 async fn counter_in(
@@ -369,7 +387,7 @@ pub async fn call_next(
 async fn call_in(tx: &mut CenterTx, counter: &CounterRow) -> Result<Option<Called>, ServiceError> {
     let center_id = tx.center.id.clone();
     let mut waiting = waiting_in(&tx.txn, &center_id).await?;
-    let views: Vec<Waiting> = waiting.iter().map(TicketRow::waiting).collect();
+    let views: Vec<Waiting> = waiting.iter().map(WaitingRow::view).collect();
     let lines = counter.lines();
     let view = CounterView {
         id: &counter.counter_id,
@@ -379,7 +397,8 @@ async fn call_in(tx: &mut CenterTx, counter: &CounterRow) -> Result<Option<Calle
     let Some(choice) = choose_next(&views, &view, &tx.center.policy, tx.now) else {
         return Ok(None);
     };
-    let mut ticket = waiting.remove(choice.index);
+    let chosen = waiting.remove(choice.index);
+    let mut ticket = ticket_in(&tx.txn, &center_id, &chosen.id).await?;
     let at = tx.now.timestamp_millis();
     let moved = exec(
         &tx.txn,
@@ -424,12 +443,12 @@ async fn call_in(tx: &mut CenterTx, counter: &CounterRow) -> Result<Option<Calle
 }
 
 /// Outbox "turn near" for waiting tickets with a phone that reached the centre's position.
-async fn notify_turn_near(tx: &CenterTx, waiting: &[TicketRow]) -> Result<(), ServiceError> {
+async fn notify_turn_near(tx: &CenterTx, waiting: &[WaitingRow]) -> Result<(), ServiceError> {
     let threshold = tx.center.notify_position;
     if threshold <= 0 {
         return Ok(());
     }
-    let views: Vec<Waiting> = waiting.iter().map(TicketRow::waiting).collect();
+    let views: Vec<Waiting> = waiting.iter().map(WaitingRow::view).collect();
     for (t, view) in waiting.iter().zip(&views) {
         if t.phone.is_none() || t.turn_near_sent != 0 {
             continue;

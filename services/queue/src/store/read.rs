@@ -7,8 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use onestop_kit::ServiceError;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use super::floor::waiting_counts;
-use super::rows::{BoardEventRow, Center, CounterLogRow, CounterRow, TicketRow};
+use super::floor::counts_now;
+use super::rows::{
+    BoardEventRow, Center, CounterLogRow, CounterRow, TicketRow, WAITING_COLUMNS, WaitingRow,
+};
 use super::setup;
 use super::tx::{Store, all, exec, one};
 use crate::domain::estimate::{WaitEstimate, estimate};
@@ -95,14 +97,16 @@ pub async fn ticket_view(
     if view.ticket.status != "waiting" {
         return Ok(view);
     }
-    let waiting: Vec<TicketRow> = all(
+    let waiting: Vec<WaitingRow> = all(
         &store.db,
-        "SELECT * FROM queue_tickets WHERE center_id = $1 AND status = 'waiting'",
+        &format!("SELECT {WAITING_COLUMNS} FROM queue_tickets WHERE center_id = $1 AND status = 'waiting'"),
         vec![view.ticket.center_id.clone().into()],
     )
     .await?;
-    let views: Vec<Waiting> = waiting.iter().map(TicketRow::waiting).collect();
-    let me = view.ticket.waiting();
+    let views: Vec<Waiting> = waiting.iter().map(WaitingRow::view).collect();
+    let Some(me) = views.iter().find(|w| w.id == view.ticket.id).cloned() else {
+        return Ok(view);
+    };
     view.ahead = ahead_of(&me, &views, &view.center.policy, now)
         .into_iter()
         .map(|(_, r)| r)
@@ -172,12 +176,7 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
         vec![center_id.into()],
     )
     .await?;
-    let waiting: Vec<TicketRow> = all(
-        &txn,
-        "SELECT * FROM queue_tickets WHERE center_id = $1 AND status = 'waiting'",
-        vec![center_id.into()],
-    )
-    .await?;
+    let waiting = counts_now(&txn, center_id).await?;
     let recent: Vec<BoardEventRow> = all(
         &txn,
         "SELECT * FROM queue_board_events WHERE center_id = $1 AND kind IN ('called', 'recalled')
@@ -199,7 +198,7 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
     Ok(Snapshot {
         seq,
         counters,
-        waiting: waiting_counts(&waiting),
+        waiting,
         recent_calls: recent.into_iter().map(|e| e.ticket_number).collect(),
     })
 }

@@ -169,9 +169,31 @@ impl TicketRow {
     pub fn dossiers(&self) -> Vec<String> {
         json_list(&self.dossier_codes)
     }
+}
 
+/// The columns of a waiting ticket the queue order needs (a queue can be long, so
+/// call-next and positions read only these).
+pub const WAITING_COLUMNS: &str = "id, number, line_code, priority, arrival_at, seq, \
+     appointment_slot, target_counter, phone, turn_near_sent";
+
+/// A waiting ticket, as ordered by the policy.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct WaitingRow {
+    pub id: String,
+    pub number: String,
+    pub line_code: String,
+    pub priority: i32,
+    pub arrival_at: i64,
+    pub seq: i64,
+    pub appointment_slot: Option<i64>,
+    pub target_counter: Option<String>,
+    pub phone: Option<String>,
+    pub turn_near_sent: i32,
+}
+
+impl WaitingRow {
     /// As the priority policy sees it.
-    pub fn waiting(&self) -> Waiting {
+    pub fn view(&self) -> Waiting {
         Waiting {
             id: self.id.clone(),
             line: self.line_code.clone(),
