@@ -300,7 +300,14 @@ async fn watch(
     let mut seen = 0usize;
     loop {
         let stream = async {
-            let mut client = QueueServiceClient::connect(server.to_string()).await?;
+            // keep-alive pings notice a dead link that never closes, so the board reconnects
+            let channel = tonic::transport::Endpoint::from_shared(server.to_string())?
+                .http2_keep_alive_interval(Duration::from_secs(15))
+                .keep_alive_timeout(Duration::from_secs(10))
+                .keep_alive_while_idle(true)
+                .connect()
+                .await?;
+            let mut client = QueueServiceClient::new(channel);
             let stream = client
                 .watch_board(pb::WatchBoardRequest {
                     center_id: center.to_string(),

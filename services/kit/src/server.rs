@@ -51,6 +51,9 @@ pub async fn serve(
     tracing::info!(services = ?service_names, ?addr, "grpc server listening");
     tonic::transport::Server::builder()
         .timeout(options.request_timeout)
+        // long streams (display screens): find dead peers after a network blip
+        .http2_keepalive_interval(Some(Duration::from_secs(20)))
+        .http2_keepalive_timeout(Some(Duration::from_secs(10)))
         .trace_fn(|req| tracing::info_span!("grpc", method = %req.uri().path()))
         .layer(AuthInterceptor::new(options.keys).layer())
         .add_routes(routes)
