@@ -3,6 +3,7 @@
 //! shutdown) and the one mapping from service errors to `tonic::Status`.
 
 pub mod auth;
+pub mod citizen;
 pub mod clock;
 pub mod config;
 pub mod database;

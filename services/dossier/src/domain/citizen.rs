@@ -49,33 +49,7 @@ pub fn check_citizen_id(raw: &str) -> Result<String, String> {
     }
 }
 
-/// A Vietnamese mobile number in national form (`0912345678`), from `0912 345 678`,
-/// `091.234.5678`, `+84912345678` or `84912345678`: 10 digits starting 03, 05, 07, 08
-/// or 09. The same rule as the queue's ticket phone numbers.
-pub fn normalize_phone(raw: &str) -> Result<String, String> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    let national = if let Some(rest) = digits.strip_prefix("+84") {
-        format!("0{rest}")
-    } else if digits.len() == 11 && digits.starts_with("84") {
-        format!("0{}", &digits[2..])
-    } else {
-        digits
-    };
-    let ok = national.len() == 10
-        && national.bytes().all(|b| b.is_ascii_digit())
-        && national.starts_with('0')
-        && matches!(national.as_bytes()[1], b'3' | b'5' | b'7' | b'8' | b'9');
-    if ok {
-        Ok(national)
-    } else {
-        Err(format!(
-            "«{raw}» không phải số di động Việt Nam (10 chữ số, đầu 03/05/07/08/09, ví dụ 0912 345 678) — `{raw}` is not a Vietnamese mobile number (10 digits starting 03/05/07/08/09, such as 0912 345 678)"
-        ))
-    }
-}
+pub use onestop_kit::citizen::normalize_phone;
 
 /// An e-mail address, trimmed, with the domain lowercased: one `@`, something before
 /// it, a dotted domain after it, no spaces.

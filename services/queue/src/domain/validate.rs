@@ -1,4 +1,4 @@
-//! Checks of citizen-typed values: phone numbers and appointment codes.
+//! Checks of citizen-typed values: phone numbers (the kit's rule) and appointment codes.
 
 use rand::Rng;
 
@@ -7,32 +7,7 @@ const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters after the `LH` prefix.
 const CODE_LEN: usize = 6;
 
-/// A Vietnamese mobile number in national form (`0912345678`), from `0912 345 678`,
-/// `+84912345678` or `84912345678`.
-pub fn normalize_phone(raw: &str) -> Result<String, String> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    let national = if let Some(rest) = digits.strip_prefix("+84") {
-        format!("0{rest}")
-    } else if digits.len() == 11 && digits.starts_with("84") {
-        format!("0{}", &digits[2..])
-    } else {
-        digits
-    };
-    let ok = national.len() == 10
-        && national.starts_with('0')
-        && national.chars().all(|c| c.is_ascii_digit())
-        && matches!(national.as_bytes()[1], b'3' | b'5' | b'7' | b'8' | b'9');
-    if ok {
-        Ok(national)
-    } else {
-        Err(format!(
-            "`{raw}` is not a Vietnamese mobile number (10 digits such as 0912 345 678)"
-        ))
-    }
-}
+pub use onestop_kit::citizen::normalize_phone;
 
 /// A fresh appointment code, e.g. `LH7K2M9Q`.
 pub fn new_appointment_code() -> String {
@@ -82,33 +57,6 @@ pub fn check_id(raw: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phones_in_every_usual_spelling() {
-        for raw in [
-            "0912345678",
-            "0912 345 678",
-            "+84912345678",
-            "84912345678",
-            "091.234.5678",
-        ] {
-            assert_eq!(normalize_phone(raw).unwrap(), "0912345678", "{raw}");
-        }
-    }
-
-    #[test]
-    fn landlines_short_and_lettered_numbers_are_refused() {
-        for raw in [
-            "02143851234",
-            "091234567",
-            "09123456789",
-            "0912abc678",
-            "",
-            "0112345678",
-        ] {
-            assert!(normalize_phone(raw).is_err(), "{raw}");
-        }
-    }
 
     #[test]
     fn generated_codes_parse() {
