@@ -360,19 +360,6 @@ async fn run_on(name: &str, target: DatabaseTarget, requests: usize) -> anyhow::
         issue.value_at_quantile(0.99) as f64 / txn.value_at_quantile(0.99) as f64
     );
 
-    // one counter alone: the call's own cost, with no other counter waiting on the centre
-    let mut alone = hist();
-    for _ in 0..(requests / 5).max(10) {
-        if let Some(took) = b.serve_one(0).await? {
-            alone.record(took.as_micros() as u64)?;
-        }
-    }
-    println!(
-        "CallNext, one counter alone          {}   ({:.2}x the transaction p99)",
-        line(&alone),
-        alone.value_at_quantile(0.99) as f64 / txn.value_at_quantile(0.99) as f64
-    );
-
     // counters call while the kiosk keeps issuing at a set rate
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let issuer = {
@@ -430,6 +417,24 @@ async fn run_on(name: &str, target: DatabaseTarget, requests: usize) -> anyhow::
         elapsed.as_secs_f64(),
         served as f64 / elapsed.as_secs_f64(),
         served as f64 / elapsed.as_secs_f64(),
+    );
+
+    // one counter alone, with the backlog the busy phase left: the call's own cost
+    let backlog: i32 = onestop_queue::store::floor::counts_now(&store.db, CENTER)
+        .await?
+        .values()
+        .sum();
+    let mut alone = hist();
+    for i in 0..(requests / 5).max(10) {
+        b.issue(LINES[i % LINES.len()].0).await?;
+        if let Some(took) = b.serve_one(0).await? {
+            alone.record(took.as_micros() as u64)?;
+        }
+    }
+    println!(
+        "CallNext, one counter, {backlog:>4} waiting {}   ({:.2}x the transaction p99)",
+        line(&alone),
+        alone.value_at_quantile(0.99) as f64 / txn.value_at_quantile(0.99) as f64
     );
 
     for screens in [100usize, 1000] {

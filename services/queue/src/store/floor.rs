@@ -398,31 +398,25 @@ async fn call_in(tx: &mut CenterTx, counter: &CounterRow) -> Result<Option<Calle
         return Ok(None);
     };
     let chosen = waiting.remove(choice.index);
-    let mut ticket = ticket_in(&tx.txn, &center_id, &chosen.id).await?;
     let at = tx.now.timestamp_millis();
-    let moved = exec(
+    let ticket: TicketRow = one(
         &tx.txn,
         "UPDATE queue_tickets SET status = 'called', counter_id = $1, called_at = $2,
          first_called_at = COALESCE(first_called_at, $2), target_counter = NULL
-         WHERE id = $3 AND status = 'waiting'",
+         WHERE id = $3 AND status = 'waiting' RETURNING *",
         vec![
             counter.counter_id.clone().into(),
             at.into(),
-            ticket.id.clone().into(),
+            chosen.id.clone().into(),
         ],
     )
-    .await?;
-    if moved != 1 {
-        return Err(ServiceError::Aborted(format!(
+    .await?
+    .ok_or_else(|| {
+        ServiceError::Aborted(format!(
             "ticket {} was taken by another counter",
-            ticket.number
-        )));
-    }
-    ticket.status = TicketStatus::Called.as_str().into();
-    ticket.counter_id = Some(counter.counter_id.clone());
-    ticket.called_at = Some(at);
-    ticket.first_called_at.get_or_insert(at);
-    ticket.target_counter = None;
+            chosen.number
+        ))
+    })?;
     let since = normal_since_priority_after(choice.pick, view.normal_since_priority);
     exec(
         &tx.txn,

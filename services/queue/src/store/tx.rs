@@ -128,18 +128,20 @@ impl CenterTx {
     ) -> Result<Self, ServiceError> {
         let gate = store.gate().await;
         let txn = store.db.begin().await?;
-        // a write first: takes the row lock (PostgreSQL) or the write lock (SQLite)
+        // a write first: takes the row lock (PostgreSQL) or the write lock (SQLite), and
+        // reserves the next board sequence (a transaction without events rolls it back)
         let row: Option<CenterRow> = one(
             &txn,
-            "UPDATE queue_centers SET board_seq = board_seq WHERE center_id = $1
+            "UPDATE queue_centers SET board_seq = board_seq + 1 WHERE center_id = $1
              RETURNING center_id, name_vi, name_en, time_zone, hours, policy,
                        notify_position, long_wait_minutes, board_seq",
             vec![center_id.into()],
         )
         .await?;
-        let Some(row) = row else {
+        let Some(mut row) = row else {
             return Err(ServiceError::NotFound(format!("centre `{center_id}`")));
         };
+        row.board_seq -= 1; // the last sequence used; the reserved one is next
         Ok(Self {
             txn,
             center: row.try_into()?,
@@ -215,12 +217,14 @@ impl CenterTx {
         }
         exec(&self.txn, &sql, values).await?;
         let last = rows.last().map(|r| r.seq).unwrap_or(first);
-        exec(
-            &self.txn,
-            "UPDATE queue_centers SET board_seq = $1 WHERE center_id = $2",
-            vec![last.into(), self.center.id.clone().into()],
-        )
-        .await?;
+        if last > first {
+            exec(
+                &self.txn,
+                "UPDATE queue_centers SET board_seq = $1 WHERE center_id = $2",
+                vec![last.into(), self.center.id.clone().into()],
+            )
+            .await?;
+        }
         self.txn.commit().await?;
         Ok(rows)
     }
