@@ -297,12 +297,12 @@ impl QueueService for QueueApi {
         let center_id = req.into_inner().center_id;
         required("center_id", &center_id)?;
         setup::center(&self.store, &center_id).await?;
-        let snapshot = read::snapshot(&self.store, &center_id).await?;
+        let waiting = floor::counts_now(&self.store.db, &center_id).await?;
         let lines = setup::lines(&self.store, &center_id).await?;
         Ok(Response::new(pb::ListServiceLinesResponse {
             lines: lines
                 .iter()
-                .map(|l| line_to_pb(l, snapshot.waiting.get(&l.code).copied().unwrap_or(0)))
+                .map(|l| line_to_pb(l, waiting.get(&l.code).copied().unwrap_or(0)))
                 .collect(),
         }))
     }
@@ -329,10 +329,10 @@ impl QueueService for QueueApi {
     ) -> Result<Response<pb::ListCountersResponse>, Status> {
         let center_id = req.into_inner().center_id;
         required("center_id", &center_id)?;
-        let snapshot = read::snapshot(&self.store, &center_id).await?;
+        setup::center(&self.store, &center_id).await?;
+        let counters = read::counters_holding(&self.store.db, &center_id).await?;
         Ok(Response::new(pb::ListCountersResponse {
-            counters: snapshot
-                .counters
+            counters: counters
                 .iter()
                 .map(|(c, t)| counter_to_pb(c, t.as_ref()))
                 .collect(),

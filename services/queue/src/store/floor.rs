@@ -516,15 +516,12 @@ pub async fn act(
         .status()
         .apply(action)
         .map_err(ServiceError::FailedPrecondition)?;
-    let mut next_call = None;
-    match op {
+    // each action names its board event; a finish may call the next ticket after it
+    let (kind, then_call) = match op {
         TicketOp::Recall => {
             ticket.recall_count += 1;
             exec(&tx.txn, "UPDATE queue_tickets SET recall_count = recall_count + 1, called_at = $1 WHERE id = $2", vec![at.into(), ticket.id.clone().into()]).await?;
-            tx.event(
-                event(BoardKind::Recalled, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
+            (BoardKind::Recalled, false)
         }
         TicketOp::NoShow => {
             ticket.finished_at = Some(at);
@@ -534,10 +531,7 @@ pub async fn act(
                 vec![at.into(), ticket.id.clone().into()],
             )
             .await?;
-            tx.event(
-                event(BoardKind::NoShow, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
+            (BoardKind::NoShow, false)
         }
         TicketOp::StartServing => {
             ticket.serving_at = Some(at);
@@ -547,10 +541,7 @@ pub async fn act(
                 vec![at.into(), ticket.id.clone().into()],
             )
             .await?;
-            tx.event(
-                event(BoardKind::Serving, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
+            (BoardKind::Serving, false)
         }
         TicketOp::Park => {
             exec(
@@ -559,10 +550,7 @@ pub async fn act(
                 vec![ticket.id.clone().into()],
             )
             .await?;
-            tx.event(
-                event(BoardKind::WaitingChanged, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
+            (BoardKind::WaitingChanged, false)
         }
         TicketOp::Resume => {
             if let Some(current) = busy_with(&tx.txn, center_id, counter_id).await? {
@@ -577,10 +565,7 @@ pub async fn act(
                 vec![ticket.id.clone().into()],
             )
             .await?;
-            tx.event(
-                event(BoardKind::Serving, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
+            (BoardKind::Serving, false)
         }
         TicketOp::Finish {
             outcome,
@@ -596,13 +581,7 @@ pub async fn act(
                 vec![at.into(), ticket.outcome.clone().into(), ticket.dossier_codes.clone().into(), ticket.id.clone().into()],
             )
             .await?;
-            tx.event(
-                event(BoardKind::Finished, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
-            if call_next && counter.status == "open" {
-                next_call = call_in(&mut tx, &counter).await?;
-            }
+            (BoardKind::Finished, call_next && counter.status == "open")
         }
         TicketOp::Transfer {
             to_line,
@@ -667,12 +646,18 @@ pub async fn act(
             ticket.counter_id = None;
             ticket.arrival_at = arrival;
             ticket.serving_at = None;
-            tx.event(
-                event(BoardKind::WaitingChanged, Some(&ticket), Some(&counter)),
-                counts_now(&tx.txn, center_id).await?,
-            );
+            (BoardKind::WaitingChanged, false)
         }
-    }
+    };
+    tx.event(
+        event(kind, Some(&ticket), Some(&counter)),
+        counts_now(&tx.txn, center_id).await?,
+    );
+    let next_call = if then_call {
+        call_in(&mut tx, &counter).await?
+    } else {
+        None
+    };
     ticket.status = next_status.as_str().into();
     let events = tx.commit().await?;
     let counter_number = if ticket.counter_id.as_deref() == Some(counter_id) {

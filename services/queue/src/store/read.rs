@@ -140,7 +140,37 @@ pub struct Snapshot {
     pub recent_calls: Vec<String>,
 }
 
-/// Reads the board under the centre's lock, so the snapshot and its sequence agree.
+/// A centre's counters by number, each with the ticket it has called or is serving.
+pub async fn counters_holding(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+) -> Result<Vec<(CounterRow, Option<TicketRow>)>, ServiceError> {
+    let counters: Vec<CounterRow> = all(
+        c,
+        "SELECT * FROM queue_counters WHERE center_id = $1 ORDER BY number",
+        vec![center_id.into()],
+    )
+    .await?;
+    let held: Vec<TicketRow> = all(
+        c,
+        "SELECT * FROM queue_tickets WHERE center_id = $1 AND status IN ('called', 'serving')",
+        vec![center_id.into()],
+    )
+    .await?;
+    Ok(counters
+        .into_iter()
+        .map(|counter| {
+            let ticket = held
+                .iter()
+                .find(|t| t.counter_id.as_deref() == Some(counter.counter_id.as_str()))
+                .cloned();
+            (counter, ticket)
+        })
+        .collect())
+}
+
+/// Reads the board under the centre's lock, so the snapshot and its sequence agree
+/// (for screens; plain listings read without the lock).
 pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, ServiceError> {
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
@@ -164,18 +194,7 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
     )
     .await?
     .map_or(0, |s| s.board_seq);
-    let counters: Vec<CounterRow> = all(
-        &txn,
-        "SELECT * FROM queue_counters WHERE center_id = $1 ORDER BY number",
-        vec![center_id.into()],
-    )
-    .await?;
-    let held: Vec<TicketRow> = all(
-        &txn,
-        "SELECT * FROM queue_tickets WHERE center_id = $1 AND status IN ('called', 'serving')",
-        vec![center_id.into()],
-    )
-    .await?;
+    let counters = counters_holding(&txn, center_id).await?;
     let waiting = counts_now(&txn, center_id).await?;
     let recent: Vec<BoardEventRow> = all(
         &txn,
@@ -185,16 +204,6 @@ pub async fn snapshot(store: &Store, center_id: &str) -> Result<Snapshot, Servic
     )
     .await?;
     txn.rollback().await?;
-    let counters = counters
-        .into_iter()
-        .map(|c| {
-            let t = held
-                .iter()
-                .find(|t| t.counter_id.as_deref() == Some(c.counter_id.as_str()))
-                .cloned();
-            (c, t)
-        })
-        .collect();
     Ok(Snapshot {
         seq,
         counters,
@@ -337,11 +346,4 @@ pub async fn pending_outbox(store: &Store) -> Result<Vec<(String, String, String
         .into_iter()
         .map(|r| (r.id, r.kind, r.payload))
         .collect())
-}
-
-/// Makes sure the store is reachable (one round trip).
-pub async fn ping(store: &Store) -> Result<(), ServiceError> {
-    let txn = store.db.begin().await?;
-    txn.rollback().await?;
-    Ok(())
 }

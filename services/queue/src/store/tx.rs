@@ -33,11 +33,6 @@ impl Store {
         Self { db, gate }
     }
 
-    /// Which database this is.
-    pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
-    }
-
     /// Waits for the SQLite write gate (no-op on PostgreSQL).
     pub async fn gate(&self) -> Option<OwnedMutexGuard<()>> {
         match &self.gate {
