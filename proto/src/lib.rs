@@ -29,3 +29,11 @@ pub mod queue {
         tonic::include_proto!("onestop.queue.v1");
     }
 }
+
+/// `onestop.dossier.v1`.
+pub mod dossier {
+    /// Version 1.
+    pub mod v1 {
+        tonic::include_proto!("onestop.dossier.v1");
+    }
+}

@@ -2,8 +2,6 @@
 //! alongside. The display screen is in [`super::display`].
 
 use onestop_proto::queue::v1 as pb;
-use qrcode::QrCode;
-use qrcode::render::svg;
 
 use super::labels;
 use crate::pages::{esc, layout, layout_with_head};
@@ -32,14 +30,7 @@ pub fn seg(text: &str) -> String {
 
 /// An inline SVG QR code of `url` (no XML declaration, so it can sit in HTML).
 pub fn qr_svg(url: &str, size: u32) -> Option<String> {
-    let code = QrCode::new(url.as_bytes()).ok()?;
-    let svg = code
-        .render::<svg::Color<'_>>()
-        .min_dimensions(size, size)
-        .quiet_zone(true)
-        .build();
-    let start = svg.find("<svg")?;
-    Some(svg[start..].to_string())
+    onestop_kit::qr::inline_svg(url, size).ok()
 }
 
 /// A full-screen page without the site header: the kiosk and its printed ticket.

@@ -8,8 +8,10 @@ pub mod clock;
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod qr;
 pub mod server;
 pub mod shutdown;
+pub mod sql;
 pub mod telemetry;
 
 pub use auth::{Claims, Role};

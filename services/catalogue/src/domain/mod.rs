@@ -6,6 +6,5 @@ pub mod fold;
 pub mod import;
 pub mod page_token;
 pub mod procedure;
-pub mod qr;
 pub mod search;
 pub mod versioning;

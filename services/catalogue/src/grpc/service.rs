@@ -19,7 +19,7 @@ use crate::domain::code::ProcedureCode;
 use crate::domain::import::{self, ImportFormat};
 use crate::domain::page_token::PageToken;
 use crate::domain::procedure::Level;
-use crate::domain::qr;
+use onestop_kit::qr;
 use crate::domain::search::SearchQuery;
 use crate::domain::versioning::UpsertPlan;
 use crate::store::SearchCache;

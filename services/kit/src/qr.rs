@@ -13,6 +13,19 @@ pub fn svg(url: &str) -> Result<String, String> {
         .build())
 }
 
+/// An SVG QR code of `url` at least `size` pixels wide, without the XML declaration,
+/// so it can sit inside an HTML page.
+pub fn inline_svg(url: &str, size: u32) -> Result<String, String> {
+    let code = QrCode::new(url.as_bytes()).map_err(|e| e.to_string())?;
+    let svg = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(size, size)
+        .quiet_zone(true)
+        .build();
+    let start = svg.find("<svg").ok_or("no <svg> element")?;
+    Ok(svg[start..].to_string())
+}
+
 /// A PNG QR code of `url`.
 pub fn png(url: &str) -> Result<Vec<u8>, String> {
     let code = QrCode::new(url.as_bytes()).map_err(|e| e.to_string())?;
