@@ -6,4 +6,5 @@ pub mod calendar;
 pub mod citizen;
 pub mod code;
 pub mod deadline;
+pub mod forms;
 pub mod status;

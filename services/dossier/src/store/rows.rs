@@ -1,0 +1,299 @@
+//! Rows as stored, and their conversion to domain values.
+// Row fields are the columns of the migration, named alike; see there.
+#![allow(missing_docs)]
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use onestop_kit::ServiceError;
+use sea_orm::FromQueryResult;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::calendar::{
+    CalendarDay, DayKind, DayStatus, WorkCalendar, WorkingHours,
+};
+use crate::domain::status::{DossierState, DossierStatus, Review, Stage};
+
+/// Every column of `dossiers`, in the order [`DOSSIER_COLUMNS`] lists them.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct DossierRow {
+    pub id: String,
+    pub code: Option<String>,
+    pub center_id: String,
+    pub procedure_code: String,
+    pub procedure_version: i32,
+    pub procedure_name: String,
+    pub field_code: String,
+    pub processing_days: Option<f64>,
+    pub applicant_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub representative: String,
+    pub channel: String,
+    pub components: String,
+    pub fees: String,
+    pub fee_total: i64,
+    pub paid: i64,
+    pub status: i32,
+    pub stage: i32,
+    pub assigned: i32,
+    pub review: String,
+    pub signed: i32,
+    pub extended: i32,
+    pub assignee: String,
+    pub department: String,
+    pub missing_items: String,
+    pub end_reason: String,
+    pub created_at: i64,
+    pub received_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub judged_due_at: Option<i64>,
+    pub result_ready_at: Option<i64>,
+    pub returned_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub timeliness: Option<String>,
+    pub clock_paused: i32,
+    pub search: String,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+/// The columns of `dossiers`, for `SELECT` and `RETURNING`.
+pub const DOSSIER_COLUMNS: &str = "id, code, center_id, procedure_code, procedure_version,
+    procedure_name, field_code, processing_days, applicant_name, citizen_id, phone, email,
+    address, representative, channel, components, fees, fee_total, paid, status, stage,
+    assigned, review, signed, extended, assignee, department, missing_items, end_reason,
+    created_at, received_at, due_at, judged_due_at, result_ready_at, returned_at, ended_at,
+    timeliness, clock_paused, search, version, updated_at";
+
+/// A component of the pinned procedure and whether the citizen provided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentLine {
+    /// As the catalogue names it.
+    pub name: String,
+    /// Whether the procedure requires it.
+    pub required: bool,
+    /// Whether it was handed in.
+    pub provided: bool,
+    /// Originals asked for.
+    pub originals: i32,
+    /// Copies asked for.
+    pub copies: i32,
+}
+
+/// Someone acting for the applicant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepresentativeData {
+    /// Full name.
+    pub full_name: String,
+    /// 12 digits.
+    pub citizen_id: String,
+    /// Phone.
+    pub phone: String,
+    /// Relation to the applicant.
+    pub relation: String,
+}
+
+impl DossierRow {
+    /// The state-machine view of the row.
+    pub fn state(&self) -> Result<DossierState, ServiceError> {
+        let status = DossierStatus::from_code(self.status as u8)
+            .ok_or_else(|| ServiceError::Internal(format!("status {} stored", self.status)))?;
+        let stage = stage_from(self.stage)?;
+        Ok(DossierState {
+            status: Some(status),
+            stage,
+            assigned: self.assigned != 0,
+            review: review_from(&self.review)?,
+            signed: self.signed != 0,
+            extended: self.extended != 0,
+        })
+    }
+
+    /// Writes a state back into the row's columns.
+    pub fn set_state(&mut self, state: &DossierState) {
+        if let Some(status) = state.status {
+            self.status = i32::from(status.code());
+        }
+        self.stage = i32::from(state.stage.number());
+        self.assigned = i32::from(state.assigned);
+        self.review = review_str(state.review).into();
+        self.signed = i32::from(state.signed);
+        self.extended = i32::from(state.extended);
+    }
+
+    /// The components list.
+    pub fn component_lines(&self) -> Vec<ComponentLine> {
+        serde_json::from_str(&self.components).unwrap_or_default()
+    }
+
+    /// The fee lines `(name, amount)`.
+    pub fn fee_lines(&self) -> Vec<(String, i64)> {
+        serde_json::from_str(&self.fees).unwrap_or_default()
+    }
+
+    /// Items asked for in the last supplement request.
+    pub fn missing(&self) -> Vec<String> {
+        serde_json::from_str(&self.missing_items).unwrap_or_default()
+    }
+
+    /// The representative, if any.
+    pub fn representative(&self) -> Option<RepresentativeData> {
+        serde_json::from_str::<RepresentativeData>(&self.representative)
+            .ok()
+            .filter(|r| !r.full_name.is_empty())
+    }
+
+    /// Whether fees are still owed.
+    pub fn owes_fees(&self) -> bool {
+        self.paid < self.fee_total
+    }
+
+    /// The key a change is asked for: the code once received, else the id.
+    pub fn key(&self) -> &str {
+        self.code.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Stage from its number.
+pub fn stage_from(n: i32) -> Result<Stage, ServiceError> {
+    Ok(match n {
+        1 => Stage::Reception,
+        2 => Stage::Preparation,
+        3 => Stage::Receipt,
+        4 => Stage::Review,
+        5 => Stage::Return,
+        _ => return Err(ServiceError::Internal(format!("stage {n} stored"))),
+    })
+}
+
+/// Stored name of a review conclusion.
+pub fn review_str(review: Review) -> &'static str {
+    match review {
+        Review::Pending => "pending",
+        Review::Approve => "approve",
+        Review::Refuse => "refuse",
+        Review::SupplementNeeded => "supplement_needed",
+    }
+}
+
+fn review_from(text: &str) -> Result<Review, ServiceError> {
+    Ok(match text {
+        "pending" => Review::Pending,
+        "approve" => Review::Approve,
+        "refuse" => Review::Refuse,
+        "supplement_needed" => Review::SupplementNeeded,
+        other => return Err(ServiceError::Internal(format!("review `{other}` stored"))),
+    })
+}
+
+/// A row of `dossier_history`.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct HistoryRow {
+    pub dossier_id: String,
+    pub seq: i32,
+    pub at: i64,
+    pub actor: String,
+    pub role: String,
+    pub transition: String,
+    pub from_status: i32,
+    pub to_status: i32,
+    pub note: String,
+    pub clock_event: Option<String>,
+    pub clock_effect: String,
+    pub timeliness: Option<String>,
+}
+
+/// A row of `dossier_centers`.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct CenterRow {
+    pub center_id: String,
+    pub unit_code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub time_zone: String,
+    pub feedback_answer_days: i32,
+}
+
+impl CenterRow {
+    /// The centre's time zone.
+    pub fn tz(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+    }
+}
+
+/// A row of `dossier_holidays`.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct HolidayRow {
+    pub center_id: String,
+    pub day: String,
+    pub kind: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub status: String,
+    pub source: String,
+}
+
+impl HolidayRow {
+    /// As a calendar day.
+    pub fn to_day(&self) -> Result<CalendarDay, ServiceError> {
+        let bad = |what: &str| ServiceError::Internal(format!("holiday {}: {what}", self.day));
+        Ok(CalendarDay {
+            date: chrono::NaiveDate::parse_from_str(&self.day, "%Y-%m-%d")
+                .map_err(|_| bad("date"))?,
+            kind: DayKind::parse(&self.kind).ok_or_else(|| bad("kind"))?,
+            name_vi: self.name_vi.clone(),
+            name_en: self.name_en.clone(),
+            status: DayStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            source: self.source.clone(),
+        })
+    }
+}
+
+/// The calendar of a centre: the national rows (`*`) with the centre's own rows over them.
+pub fn calendar_of(center: &CenterRow, rows: &[HolidayRow]) -> Result<WorkCalendar, ServiceError> {
+    let mut by_date = std::collections::BTreeMap::new();
+    for row in rows.iter().filter(|r| r.center_id == "*") {
+        by_date.insert(row.day.clone(), row.to_day()?);
+    }
+    for row in rows.iter().filter(|r| r.center_id == center.center_id) {
+        by_date.insert(row.day.clone(), row.to_day()?);
+    }
+    WorkCalendar::new(WorkingHours::standard(), by_date.into_values().collect())
+        .map(|c| c.with_time_zone(center.tz()))
+        .map_err(ServiceError::Internal)
+}
+
+/// A row of `dossier_feedback`.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct FeedbackRow {
+    pub id: String,
+    pub center_id: String,
+    pub channel: String,
+    pub contact: String,
+    pub content: String,
+    pub dossier_code: String,
+    pub status: String,
+    pub assignee: String,
+    pub answer: String,
+    pub received_at: i64,
+    pub answer_due_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+/// A row of `dossier_payments`.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct PaymentRow {
+    pub dossier_id: String,
+    pub receipt_number: String,
+    pub method: String,
+    pub amount: i64,
+    pub paid_at: i64,
+    pub recorded_by: String,
+}
+
+/// Epoch milliseconds as a UTC instant.
+pub fn instant(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
