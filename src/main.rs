@@ -2,6 +2,7 @@
 //! demo data, imports, tokens and benchmarks.
 
 mod bench;
+mod demo_dossier;
 mod demo_queue;
 mod import;
 mod queue_bench;
@@ -104,6 +105,8 @@ enum ServiceName {
     Catalogue,
     /// The queue floor (gRPC).
     Queue,
+    /// Dossiers from reception to return (gRPC).
+    Dossier,
     /// The HTTP gateway (public pages).
     Gateway,
 }
@@ -168,6 +171,9 @@ async fn run() -> anyhow::Result<()> {
         Command::Serve {
             service: ServiceName::Queue,
         } => runtime::serve_queue(config).await,
+        Command::Serve {
+            service: ServiceName::Dossier,
+        } => runtime::serve_dossier(config).await,
         Command::Serve {
             service: ServiceName::Gateway,
         } => runtime::serve_gateway(config).await,

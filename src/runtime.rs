@@ -120,39 +120,98 @@ fn local_url(addr: SocketAddr) -> String {
     format!("http://{host}:{}", addr.port())
 }
 
+/// Starts the dossier service on `listener`: migrations and the due-date scan; it
+/// reaches the catalogue at `catalogue_url` to pin procedure versions.
+pub async fn start_dossier(
+    config: &Config,
+    keys: TokenKeys,
+    listener: TcpListener,
+    shutdown: Shutdown,
+    catalogue_url: &str,
+) -> anyhow::Result<JoinHandle<Result<(), tonic::transport::Error>>> {
+    let target = target(config, "dossier");
+    let db = connect_and_migrate::<onestop_dossier::Migrator>(&target)
+        .await
+        .with_context(|| format!("dossier database {}", target.url))?;
+    let store = onestop_dossier::Store::new(db);
+    let secret = onestop_kit::auth::load_or_create_secret(
+        config.payment.secret.as_deref(),
+        &config.data_dir,
+        "payment-secret",
+    )
+    .with_context(|| format!("cannot read or create {}/payment-secret", config.data_dir.display()))?;
+    let api = onestop_dossier::DossierApi::new(
+        store.clone(),
+        catalogue_url,
+        Clock::system(),
+        config.public_base_url.clone(),
+        onestop_dossier::PaymentSettings {
+            secret,
+            provider_url: config.payment_provider_url(),
+        },
+    )?;
+    onestop_dossier::housekeeping::spawn_scan(store, Clock::system(), Duration::from_secs(60));
+    Ok(tokio::spawn(serve(
+        &[onestop_dossier::SERVICE_NAME],
+        tonic::service::Routes::new(api.into_server()),
+        listener,
+        shutdown.wait(),
+        serve_options(config, keys),
+    )))
+}
+
 /// `onestop up`: every service in one process.
 pub async fn up(config: Config) -> anyhow::Result<()> {
     let keys = keys(&config)?;
     let shutdown = Shutdown::on_signals();
     let catalogue_listener = bind(&config, config.ports.catalogue, "catalogue").await?;
     let queue_listener = bind(&config, config.ports.queue, "queue").await?;
+    let dossier_listener = bind(&config, config.ports.dossier, "dossier").await?;
     let gateway_listener = bind(&config, config.ports.gateway, "gateway").await?;
     let catalogue_addr = catalogue_listener.local_addr()?;
     let queue_addr = queue_listener.local_addr()?;
+    let dossier_addr = dossier_listener.local_addr()?;
     let gateway_addr = gateway_listener.local_addr()?;
     let catalogue =
         start_catalogue(&config, keys.clone(), catalogue_listener, shutdown.clone()).await?;
     let queue = start_queue(&config, keys.clone(), queue_listener, shutdown.clone()).await?;
+    let dossier = start_dossier(
+        &config,
+        keys.clone(),
+        dossier_listener,
+        shutdown.clone(),
+        &local_url(catalogue_addr),
+    )
+    .await?;
     let gateway = tokio::spawn(onestop_gateway::serve(
         gateway_listener,
         onestop_gateway::Upstreams {
             catalogue: local_url(catalogue_addr),
             queue: local_url(queue_addr),
+            dossier: local_url(dossier_addr),
             kiosk_token: Some(kiosk_token(&keys)),
         },
         shutdown.clone().wait(),
     ));
     seed_if_empty(&local_url(catalogue_addr), &keys).await?;
     crate::demo_queue::seed_if_empty(&local_url(queue_addr), &keys).await?;
-    print_banner(&config, gateway_addr, catalogue_addr, queue_addr);
-    let (c, q, g) = tokio::join!(catalogue, queue, gateway);
+    crate::demo_dossier::seed_if_empty(&local_url(dossier_addr), &keys).await?;
+    print_banner(&config, gateway_addr, catalogue_addr, queue_addr, dossier_addr);
+    let (c, q, d, g) = tokio::join!(catalogue, queue, dossier, gateway);
     c??;
     q??;
+    d??;
     g??;
     Ok(())
 }
 
-fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr, queue: SocketAddr) {
+fn print_banner(
+    config: &Config,
+    gateway: SocketAddr,
+    catalogue: SocketAddr,
+    queue: SocketAddr,
+    dossier: SocketAddr,
+) {
     let web = local_url(gateway);
     let grpc = catalogue;
     println!();
@@ -171,12 +230,17 @@ fn print_banner(config: &Config, gateway: SocketAddr, catalogue: SocketAddr, que
     println!("                     {web}/display/muong-sai  màn hình gọi số / display screen");
     println!("  gRPC catalogue     {grpc}  (health, reflection: grpcurl -plaintext {grpc} list)");
     println!("  gRPC queue         {queue}");
+    println!("  gRPC dossier       {dossier}");
     println!(
         "  staff at a counter onestop staff{} --as lan open q1   then: call-next q1, start q1, finish q1 --next",
         data_dir_flag(config)
     );
     println!(
         "  watch the board    onestop staff{} board",
+        data_dir_flag(config)
+    );
+    println!(
+        "  take a dossier     onestop staff{} --as lan dossier create 1.001193 --name \"Lò Văn Páo\" --citizen-id 014090001234 --address \"Bản Sại, xã Mường Sại\" --all-components",
         data_dir_flag(config)
     );
     println!(
@@ -255,6 +319,19 @@ pub async fn serve_queue(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `onestop serve dossier`.
+pub async fn serve_dossier(config: Config) -> anyhow::Result<()> {
+    let keys = keys(&config)?;
+    let shutdown = Shutdown::on_signals();
+    let listener = bind(&config, config.ports.dossier, "dossier").await?;
+    let addr = listener.local_addr()?;
+    let handle =
+        start_dossier(&config, keys.clone(), listener, shutdown, &config.catalogue_url()).await?;
+    println!("dossier listening on {addr}");
+    handle.await??;
+    Ok(())
+}
+
 /// `onestop serve gateway`.
 pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
     let keys = keys(&config)?;
@@ -264,6 +341,7 @@ pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
     let upstreams = onestop_gateway::Upstreams {
         catalogue: config.catalogue_url(),
         queue: config.queue_url(),
+        dossier: config.dossier_url(),
         kiosk_token: Some(kiosk_token(&keys)),
     };
     onestop_gateway::serve(listener, upstreams, shutdown.wait()).await?;
@@ -278,6 +356,9 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     let queue = target(config, "queue");
     connect_and_migrate::<onestop_queue::Migrator>(&queue).await?;
     println!("queue: migrations applied ({})", queue.url);
+    let dossier = target(config, "dossier");
+    connect_and_migrate::<onestop_dossier::Migrator>(&dossier).await?;
+    println!("dossier: migrations applied ({})", dossier.url);
     Ok(())
 }
 

@@ -27,6 +27,9 @@ pub struct Upstreams {
     /// Queue gRPC address, e.g. `http://127.0.0.1:50053`; empty: the queue pages answer
     /// 503 "not configured".
     pub queue: String,
+    /// Dossier gRPC address, e.g. `http://127.0.0.1:50052`; empty: the dossier pages
+    /// answer 503 "not configured".
+    pub dossier: String,
     /// Bearer JWT (role `kiosk`) sent with the kiosk's IssueTicket calls; the queue's
     /// other calls from the gateway need none.
     pub kiosk_token: Option<String>,

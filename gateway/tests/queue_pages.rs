@@ -329,6 +329,7 @@ async fn start(queue_configured: bool) -> Stack {
         } else {
             String::new()
         },
+        dossier: String::new(),
         kiosk_token: Some(TOKEN.into()),
     };
     tokio::spawn(onestop_gateway::serve(
@@ -773,6 +774,7 @@ async fn an_unreachable_queue_service_gives_503_pages_and_a_stream_to_retry() {
     let upstreams = Upstreams {
         catalogue: "http://127.0.0.1:9".into(),
         queue,
+        dossier: String::new(),
         kiosk_token: None,
     };
     tokio::spawn(onestop_gateway::serve(

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use onestop_kit::{Clock, ServiceError};
 use onestop_kit::sql::Store;
+use onestop_kit::{Clock, ServiceError};
 
 use crate::store::scan::{self, ScanOutcome};
 
@@ -35,7 +35,11 @@ pub fn spawn_scan(store: Store, clock: Clock, every: Duration) -> tokio::task::J
             tick.tick().await;
             match scan_once(&store, &clock, &holder, every).await {
                 Ok(Some(o)) if o.due_soon + o.overdue > 0 => {
-                    tracing::info!(due_soon = o.due_soon, overdue = o.overdue, "dossier due scan");
+                    tracing::info!(
+                        due_soon = o.due_soon,
+                        overdue = o.overdue,
+                        "dossier due scan"
+                    );
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "dossier due scan failed"),

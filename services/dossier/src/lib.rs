@@ -8,5 +8,5 @@ pub mod housekeeping;
 pub mod store;
 
 pub use grpc::{DossierApi, PaymentSettings, SERVICE_NAME};
-pub use store::Migrator;
 pub use onestop_kit::sql::Store;
+pub use store::Migrator;

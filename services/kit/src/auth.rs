@@ -126,20 +126,7 @@ impl TokenKeys {
         configured: Option<&str>,
         data_dir: &Path,
     ) -> Result<Self, std::io::Error> {
-        if let Some(secret) = configured {
-            return Ok(Self::from_secret(secret.as_bytes()));
-        }
-        let path = data_dir.join("jwt-secret");
-        match std::fs::read_to_string(&path) {
-            Ok(secret) => Ok(Self::from_secret(secret.trim().as_bytes())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(data_dir)?;
-                let secret = hex::encode(rand::random::<[u8; 32]>());
-                write_private(&path, &secret)?;
-                Ok(Self::from_secret(secret.as_bytes()))
-            }
-            Err(e) => Err(e),
-        }
+        load_or_create_secret(configured, data_dir, "jwt-secret").map(|s| Self::from_secret(&s))
     }
 
     /// A signed token for `claims`.
@@ -168,6 +155,29 @@ impl TokenKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
             .map_err(|e| ServiceError::Unauthenticated(format!("bad token: {e}")))
+    }
+}
+
+/// The configured secret, or the one in `data_dir/file_name`, generated (32 random
+/// bytes, hex) and written readable by the owner only on first use.
+pub fn load_or_create_secret(
+    configured: Option<&str>,
+    data_dir: &Path,
+    file_name: &str,
+) -> Result<Vec<u8>, std::io::Error> {
+    if let Some(secret) = configured {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path = data_dir.join(file_name);
+    match std::fs::read_to_string(&path) {
+        Ok(secret) => Ok(secret.trim().as_bytes().to_vec()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir)?;
+            let secret = hex::encode(rand::random::<[u8; 32]>());
+            write_private(&path, &secret)?;
+            Ok(secret.into_bytes())
+        }
+        Err(e) => Err(e),
     }
 }
 

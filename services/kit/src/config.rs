@@ -32,6 +32,20 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Where the gateway reaches each service (scale-out); empty means this machine.
     pub upstreams: UpstreamUrls,
+    /// The online payment platform.
+    pub payment: PaymentConfig,
+}
+
+/// The online payment platform: where citizens pay, and the secret its callbacks are
+/// signed with (HMAC-SHA256).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentConfig {
+    /// The platform's payment page; empty: the gateway's demo page `{public_base_url}/pay`.
+    pub provider_url: String,
+    /// Callback signing secret shared with the platform; unset means one generated into
+    /// `data_dir/payment-secret` on first start.
+    pub secret: Option<String>,
 }
 
 /// gRPC addresses of the services, as the gateway dials them.
@@ -42,6 +56,8 @@ pub struct UpstreamUrls {
     pub catalogue: String,
     /// Queue, e.g. `http://onestop-queue:50053`; empty: `http://127.0.0.1:{ports.queue}`.
     pub queue: String,
+    /// Dossier, e.g. `http://onestop-dossier:50052`; empty: `http://127.0.0.1:{ports.dossier}`.
+    pub dossier: String,
 }
 
 impl Config {
@@ -53,6 +69,20 @@ impl Config {
     /// The queue's address for the gateway and the staff client.
     pub fn queue_url(&self) -> String {
         or_local(&self.upstreams.queue, self.ports.queue)
+    }
+
+    /// The dossier service's address for the gateway and the staff client.
+    pub fn dossier_url(&self) -> String {
+        or_local(&self.upstreams.dossier, self.ports.dossier)
+    }
+
+    /// The online payment page citizens are sent to.
+    pub fn payment_provider_url(&self) -> String {
+        if self.payment.provider_url.is_empty() {
+            format!("{}/pay", self.public_base_url.trim_end_matches('/'))
+        } else {
+            self.payment.provider_url.clone()
+        }
     }
 }
 
@@ -108,6 +138,7 @@ impl Default for Config {
             request_timeout_secs: 30,
             database_max_connections: 10,
             upstreams: UpstreamUrls::default(),
+            payment: PaymentConfig::default(),
         }
     }
 }
@@ -220,6 +251,7 @@ impl Config {
         for (key, url) in [
             ("upstreams.catalogue", &self.upstreams.catalogue),
             ("upstreams.queue", &self.upstreams.queue),
+            ("upstreams.dossier", &self.upstreams.dossier),
         ] {
             if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(ConfigError::new(

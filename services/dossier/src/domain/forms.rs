@@ -188,7 +188,6 @@ pub fn render(kind: FormKind, view: &FormView) -> String {
         FormKind::Apology => apology(&mut body, view),
         FormKind::Handover => handover(&mut body, view),
     }
-    footer(&mut body, kind, view);
 
     let (page, class) = if kind.is_a4() {
         ("@page { size: A4; margin: 20mm 15mm 20mm 30mm; }", "a4")
@@ -258,7 +257,8 @@ body.a4 .sheet { width: 210mm; min-height: 297mm; padding: 20mm 15mm 20mm 30mm; 
 }
 p { margin: 1.2mm 0; }
 .en { color: #444; font-style: italic; font-weight: normal; font-size: .85em; text-transform: none; }
-.form-no { text-align: right; font-size: .85em; margin-bottom: 1.5mm; }
+.form-no { display: flex; justify-content: space-between; align-items: baseline; font-size: .85em; margin-bottom: 1.5mm; }
+.form-no .printed { font-size: .85em; color: #444; }
 .form-no b { border: 1px solid #000; padding: 0 1.5mm; }
 table.head { width: 100%; border-collapse: collapse; font-size: .9em; }
 table.head td { vertical-align: top; text-align: center; padding: 0; }
@@ -272,10 +272,10 @@ table.head td.right { width: 58%; }
 h1 { font-size: 1.25em; text-align: center; margin: 4mm 0 0; }
 body.a4 h1 { margin-top: 8mm; }
 .title-en { text-align: center; margin-bottom: 1.5mm; }
-.code { text-align: center; margin: 1.5mm 0 2.5mm; }
+.code { text-align: center; margin: 1.5mm 0 2mm; }
 .code .value { display: inline-block; font-family: "Courier New", "Liberation Mono", monospace; font-weight: bold;
-  font-size: 1.35em; letter-spacing: .03em; border: 1.5px solid #000; padding: .8mm 3mm; }
-.code.big .value { font-size: 1.75em; }
+  font-size: 1.3em; border: 1.5px solid #000; padding: .6mm 2.5mm; }
+.code.big .value { font-size: 1.5em; }
 .top { display: flex; align-items: flex-start; gap: 3mm; margin-top: 1mm; break-inside: avoid; page-break-inside: avoid; }
 .top .main { flex: 1; min-width: 0; }
 table.info { width: 100%; border-collapse: collapse; margin: 1mm 0; }
@@ -300,21 +300,20 @@ ol.items li { margin: .6mm 0; font-weight: bold; }
 .box.strong { border-width: 2px; }
 .halfday { font-weight: bold; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
-.qr { flex: none; width: 34mm; text-align: center; border: 1px solid #000; padding: 1.5mm 1mm 1mm; }
-.qr svg { display: block; width: 29mm; height: 29mm; margin: 0 auto; }
+.qr { flex: none; width: 33mm; text-align: center; border: 1px solid #000; padding: 1.5mm 1mm 1mm; }
+.qr svg { display: block; width: 26mm; height: 26mm; margin: 0 auto; }
 body.a4 .qr { width: 44mm; }
 body.a4 .qr svg { width: 38mm; height: 38mm; }
 .qr .cap { font-size: .75em; font-weight: bold; line-height: 1.2; margin-top: .8mm; }
 .qr .cap .en { display: block; }
 .qr .url { font-family: "Courier New", "Liberation Mono", monospace; font-size: .62em; overflow-wrap: anywhere; margin-top: .6mm; }
-table.sig { width: 100%; border-collapse: collapse; margin-top: 4mm; break-inside: avoid; page-break-inside: avoid; }
+table.sig { width: 100%; border-collapse: collapse; margin-top: 3mm; break-inside: avoid; page-break-inside: avoid; }
 table.sig td { width: 50%; text-align: center; vertical-align: top; padding: 0 1mm; }
 .sig .role { font-weight: bold; }
 .sig .hint { font-style: italic; font-size: .85em; }
-.sig .space { height: 14mm; }
+.sig .space { height: 13mm; }
 body.a4 .sig .space { height: 24mm; }
 .sig .name { font-weight: bold; }
-.meta { margin-top: 4mm; border-top: 1px solid #999; padding-top: 1mm; font-size: .72em; color: #444; }
 "#;
 
 const DOTS: &str = "<span class=\"blank\">………………………</span>";
@@ -444,8 +443,13 @@ fn qr_svg(svg: &str) -> &str {
 
 fn header(out: &mut String, kind: FormKind, view: &FormView) {
     out.push_str(&format!(
-        "<div class=\"form-no\"><b>Mẫu số {n:02}</b> <span class=\"en\">/ Form {n:02}</span></div>\n",
-        n = kind.number()
+        "<div class=\"form-no\"><span class=\"printed\">{printed}</span>\
+         <span><b>Mẫu số {n:02}</b> <span class=\"en\">/ Form {n:02}</span></span></div>\n",
+        n = kind.number(),
+        printed = match view.printed_at.trim() {
+            "" => String::new(),
+            at => format!("{}: {}", label("In lúc", "Printed"), escape(at)),
+        }
     ));
     let unit = match view.unit_code.trim() {
         "" => String::new(),
@@ -455,21 +459,13 @@ fn header(out: &mut String, kind: FormKind, view: &FormView) {
             escape(u)
         ),
     };
-    let (no_vi, no_en) = if view.code.trim().is_empty() {
-        ("Số hồ sơ", "Dossier ID")
-    } else {
-        ("Số", "No.")
-    };
     out.push_str(&format!(
         "<table class=\"head\"><tr>\n\
-         <td class=\"left\"><div class=\"agency\">{}</div>\n{unit}<div class=\"rule\"></div>\n\
-         <div class=\"small\">{}: {}</div></td>\n\
+         <td class=\"left\"><div class=\"agency\">{}</div>\n<div class=\"rule\"></div>\n{unit}</td>\n\
          <td class=\"right\"><div class=\"nation\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>\n\
          <div class=\"motto\">Độc lập - Tự do - Hạnh phúc</div>\n\
          <div class=\"place-date\">{}</div></td>\n</tr></table>\n",
         escape(&center(view).to_uppercase()),
-        label(no_vi, no_en),
-        text_or_dots(display_code(view)),
         date_line(&view.printed_at),
     ));
     out.push_str(&format!(
@@ -645,16 +641,6 @@ fn signatures(out: &mut String, left: Option<Sig<'_>>, right: Sig<'_>) {
         "<table class=\"sig\"><tr>\n<td>{}</td>\n<td>{}</td>\n</tr></table>\n",
         left.map(|s| s.html()).unwrap_or_default(),
         right.html()
-    ));
-}
-
-fn footer(out: &mut String, kind: FormKind, view: &FormView) {
-    out.push_str(&format!(
-        "<div class=\"meta\">Mẫu số {:02} · {} · {}: {}</div>\n",
-        kind.number(),
-        text_or_dots(display_code(view)),
-        label("In lúc", "Printed"),
-        text_or_dots(&view.printed_at)
     ));
 }
 
@@ -1267,7 +1253,11 @@ mod tmp_dump {
         t.paid_vnd = 20_000;
         t.reason = "Thiếu ý kiến của cơ quan phối hợp.".into();
         for kind in FormKind::ALL {
-            std::fs::write(format!("/tmp/forms/typ-{}", kind.file_name(&view.code)), render(kind, &t)).unwrap();
+            std::fs::write(
+                format!("/tmp/forms/typ-{}", kind.file_name(&view.code)),
+                render(kind, &t),
+            )
+            .unwrap();
         }
     }
 }

@@ -249,6 +249,14 @@ pub fn vi_datetime(ms: Option<i64>, tz: chrono_tz::Tz) -> String {
         chrono::Weekday::Sat => "thứ Bảy",
         chrono::Weekday::Sun => "Chủ nhật",
     };
-    let part = if chrono::Timelike::hour(&local) < 12 { "sáng" } else { "chiều" };
-    format!("{} ({part}) {weekday}, {}", local.format("%H:%M"), local.format("%d/%m/%Y"))
+    let part = if chrono::Timelike::hour(&local) < 12 {
+        "sáng"
+    } else {
+        "chiều"
+    };
+    format!(
+        "{} ({part}) {weekday}, {}",
+        local.format("%H:%M"),
+        local.format("%d/%m/%Y")
+    )
 }

@@ -32,9 +32,14 @@ pub async fn render(
         )))
     };
     match kind {
-        FormKind::Receipt if row.code.is_none() => return not_yet("chưa tiếp nhận", "not received"),
+        FormKind::Receipt if row.code.is_none() => {
+            return not_yet("chưa tiếp nhận", "not received");
+        }
         FormKind::SupplementRequest if row.missing().is_empty() => {
-            return not_yet("không có yêu cầu bổ sung đang mở", "no open supplement request");
+            return not_yet(
+                "không có yêu cầu bổ sung đang mở",
+                "no open supplement request",
+            );
         }
         FormKind::Refusal if row.status != 3 => return not_yet("không bị từ chối", "not refused"),
         FormKind::Apology if row.extended == 0 => return not_yet("chưa gia hạn", "not extended"),
@@ -46,9 +51,8 @@ pub async fn render(
     let center = tx::center(&store.db, &row.center_id).await?;
     let tz = center.tz();
     let history = tx::history(&store.db, &row.id).await?;
-    let last = |name: &str| -> Option<&HistoryRow> {
-        history.iter().rev().find(|h| h.transition == name)
-    };
+    let last =
+        |name: &str| -> Option<&HistoryRow> { history.iter().rev().find(|h| h.transition == name) };
     let ledger = tx::ledger(&store.db, &row.id).await?;
     let original_due = if ledger.is_empty() {
         None
@@ -62,25 +66,61 @@ pub async fn render(
         )
     };
     let (officer, leader, reason, note) = match kind {
-        FormKind::Receipt => (last("receive").map(|h| h.actor.clone()), None, String::new(), last("receive").map(|h| h.note.clone())),
-        FormKind::SupplementRequest => (last("request_supplement").map(|h| h.actor.clone()), None, String::new(), last("request_supplement").map(|h| h.note.split(" | ").nth(1).unwrap_or("").to_string())),
-        FormKind::Refusal => (last("refuse").map(|h| h.actor.clone()), None, row.end_reason.clone(), None),
+        FormKind::Receipt => (
+            last("receive").map(|h| h.actor.clone()),
+            None,
+            String::new(),
+            last("receive").map(|h| h.note.clone()),
+        ),
+        FormKind::SupplementRequest => (
+            last("request_supplement").map(|h| h.actor.clone()),
+            None,
+            String::new(),
+            last("request_supplement")
+                .map(|h| h.note.split(" | ").nth(1).unwrap_or("").to_string()),
+        ),
+        FormKind::Refusal => (
+            last("refuse").map(|h| h.actor.clone()),
+            None,
+            row.end_reason.clone(),
+            None,
+        ),
         FormKind::Apology => {
             let e = last("extend");
-            (last("receive").map(|h| h.actor.clone()), e.map(|h| h.actor.clone()), e.map(|h| h.note.clone()).unwrap_or_default(), None)
+            (
+                last("receive").map(|h| h.actor.clone()),
+                e.map(|h| h.actor.clone()),
+                e.map(|h| h.note.clone()).unwrap_or_default(),
+                None,
+            )
         }
-        FormKind::Handover => (last("return_result").or(last("mark_result_ready")).map(|h| h.actor.clone()), None, String::new(), None),
+        FormKind::Handover => (
+            last("return_result")
+                .or(last("mark_result_ready"))
+                .map(|h| h.actor.clone()),
+            None,
+            String::new(),
+            None,
+        ),
     };
     let received_by = last("return_result")
         .and_then(|h| h.note.split(" | ").next().map(str::to_string))
         .unwrap_or_default();
-    let url = row.code.as_deref().map(|c| public_url(base_url, c)).unwrap_or_default();
+    let url = row
+        .code
+        .as_deref()
+        .map(|c| public_url(base_url, c))
+        .unwrap_or_default();
     let qr_svg = if url.is_empty() {
         String::new()
     } else {
         onestop_kit::qr::inline_svg(&url, 150).map_err(ServiceError::Internal)?
     };
-    let paid = read::payments(store, &row.id).await?.iter().map(|p| p.amount).sum();
+    let paid = read::payments(store, &row.id)
+        .await?
+        .iter()
+        .map(|p| p.amount)
+        .sum();
     let view = FormView {
         center_name: center.name_vi.clone(),
         unit_code: center.unit_code.clone(),

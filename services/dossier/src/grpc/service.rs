@@ -107,10 +107,15 @@ impl DossierApi {
             .await
         {
             Ok(p) => Ok(p.into_inner()),
-            Err(s) if s.code() == tonic::Code::NotFound || s.code() == tonic::Code::InvalidArgument => {
+            Err(s)
+                if s.code() == tonic::Code::NotFound
+                    || s.code() == tonic::Code::InvalidArgument =>
+            {
                 Err(ServiceError::invalid(
                     "procedure_code",
-                    format!("thủ tục «{code}» không có trong danh mục — unknown procedure `{code}`"),
+                    format!(
+                        "thủ tục «{code}» không có trong danh mục — unknown procedure `{code}`"
+                    ),
                 ))
             }
             Err(s) => Err(ServiceError::FailedPrecondition(format!(
@@ -155,7 +160,10 @@ fn required(field: &str, text: &str) -> Result<String, ServiceError> {
     if t.is_empty() {
         Err(ServiceError::invalid(field, "bắt buộc — required"))
     } else if t.chars().count() > 4000 {
-        Err(ServiceError::invalid(field, "quá dài (tối đa 4000 ký tự) — too long (4000 characters at most)"))
+        Err(ServiceError::invalid(
+            field,
+            "quá dài (tối đa 4000 ký tự) — too long (4000 characters at most)",
+        ))
     } else {
         Ok(t.to_string())
     }
@@ -172,7 +180,12 @@ fn match_components(
     provided: &[String],
     field: &str,
 ) -> Result<(), ServiceError> {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let mut unknown = Vec::new();
     for name in provided.iter().filter(|n| !n.trim().is_empty()) {
         match lines.iter_mut().find(|c| norm(&c.name) == norm(name)) {
@@ -246,9 +259,15 @@ impl DossierService for DossierApi {
             Err(_) => String::new(),
         };
         let center_id = field("center_id", required("center_id", &r.center_id));
-        let procedure_code = field("procedure_code", required("procedure_code", &r.procedure_code));
+        let procedure_code = field(
+            "procedure_code",
+            required("procedure_code", &r.procedure_code),
+        );
         let a = r.applicant.clone().unwrap_or_default();
-        let address = field("applicant.address", required("applicant.address", &a.address));
+        let address = field(
+            "applicant.address",
+            required("applicant.address", &a.address),
+        );
         let channel = pb::Channel::try_from(r.channel)
             .ok()
             .and_then(convert::channel_str);
@@ -258,21 +277,21 @@ impl DossierService for DossierApi {
                 "chọn counter, online, assisted hoặc postal — choose counter, online, assisted or postal",
             ));
         }
-        let applicant = match Applicant::validate(&ApplicantInput {
-            full_name: a.full_name.clone(),
-            citizen_id: a.citizen_id.clone(),
-            phone: a.phone.clone(),
-            email: a.email.clone(),
-        }) {
-            Ok(ok) => Some(ok),
-            Err(v) => {
-                errors.extend(
-                    v.into_iter()
-                        .map(|v| FieldViolation::new(format!("applicant.{}", v.field), v.description)),
-                );
-                None
-            }
-        };
+        let applicant =
+            match Applicant::validate(&ApplicantInput {
+                full_name: a.full_name.clone(),
+                citizen_id: a.citizen_id.clone(),
+                phone: a.phone.clone(),
+                email: a.email.clone(),
+            }) {
+                Ok(ok) => Some(ok),
+                Err(v) => {
+                    errors.extend(v.into_iter().map(|v| {
+                        FieldViolation::new(format!("applicant.{}", v.field), v.description)
+                    }));
+                    None
+                }
+            };
         let rep = r.representative.clone().unwrap_or_default();
         if !rep.full_name.trim().is_empty()
             && let Err(e) = check_citizen_id(&rep.citizen_id)
@@ -318,7 +337,11 @@ impl DossierService for DossierApi {
             procedure_code: procedure.code.clone(),
             procedure_version: procedure.version,
             procedure_name: procedure.name.clone(),
-            field_code: procedure.field.as_ref().map(|f| f.code.clone()).unwrap_or_default(),
+            field_code: procedure
+                .field
+                .as_ref()
+                .map(|f| f.code.clone())
+                .unwrap_or_default(),
             processing_days: procedure.processing_days,
             applicant_name: applicant.full_name,
             citizen_id: applicant.citizen_id,
@@ -365,7 +388,10 @@ impl DossierService for DossierApi {
             .map_err(|e| match e {
                 ServiceError::NotFound(_) => ServiceError::invalid(
                     "center_id",
-                    format!("không có trung tâm «{}» — unknown centre", r.center_id.trim()),
+                    format!(
+                        "không có trung tâm «{}» — unknown centre",
+                        r.center_id.trim()
+                    ),
                 ),
                 other => other,
             })?;
@@ -392,7 +418,10 @@ impl DossierService for DossierApi {
             }
             row.missing_items = serde_json::to_string(&items).expect("serialise");
             let step = if before_receipt {
-                Step::new("request_supplement", Transition::RequestSupplementBeforeReceipt)
+                Step::new(
+                    "request_supplement",
+                    Transition::RequestSupplementBeforeReceipt,
+                )
             } else {
                 Step::new("request_supplement", Transition::RequestSupplement).clock(
                     ClockEvent::Paused {
@@ -420,8 +449,8 @@ impl DossierService for DossierApi {
             match_components(&mut lines, &r.provided_components, "provided_components")?;
             row.components = serde_json::to_string(&lines).expect("serialise");
             row.missing_items = "[]".into();
-            let mut step = Step::new("submit_supplement", Transition::SubmitSupplement)
-                .note(r.note.trim());
+            let mut step =
+                Step::new("submit_supplement", Transition::SubmitSupplement).note(r.note.trim());
             if row.status == 5 {
                 step = step.clock(ClockEvent::Resumed { at: l.now });
             }
@@ -502,7 +531,8 @@ impl DossierService for DossierApi {
         self.change(&claims, &r.id, r.expected_version, async |row, _| {
             row.assignee = assignee.clone();
             Ok(vec![
-                Step::new("assign", Transition::Assign).note(format!("{assignee} | {}", r.note.trim())),
+                Step::new("assign", Transition::Assign)
+                    .note(format!("{assignee} | {}", r.note.trim())),
             ])
         })
         .await
@@ -518,7 +548,8 @@ impl DossierService for DossierApi {
         self.change(&claims, &r.id, r.expected_version, async |row, l| {
             row.department = department.clone();
             let mut steps = vec![
-                Step::new("forward", Transition::Forward).note(format!("{department} | {}", r.note.trim())),
+                Step::new("forward", Transition::Forward)
+                    .note(format!("{department} | {}", r.note.trim())),
             ];
             if row.owes_fees() {
                 steps.push(
@@ -576,7 +607,9 @@ impl DossierService for DossierApi {
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.change(&claims, &r.id, r.expected_version, async |_, _| {
-            Ok(vec![Step::new("sign", Transition::Sign).note(r.note.trim())])
+            Ok(vec![
+                Step::new("sign", Transition::Sign).note(r.note.trim()),
+            ])
         })
         .await
     }
@@ -742,7 +775,9 @@ impl DossierService for DossierApi {
         };
         tx::check_center(&claims, &center_id)?;
         if !(0..=10).contains(&r.status) {
-            return Err(ServiceError::invalid("status", "mã trạng thái 1–10 — a status code 1–10").into());
+            return Err(
+                ServiceError::invalid("status", "mã trạng thái 1–10 — a status code 1–10").into(),
+            );
         }
         if !(0..=5).contains(&r.stage) {
             return Err(ServiceError::invalid("stage", "giai đoạn 1–5 — a stage 1–5").into());
@@ -750,7 +785,11 @@ impl DossierService for DossierApi {
         if !(0..=500).contains(&r.page_size) {
             return Err(ServiceError::invalid("page_size", "tối đa 500 — at most 500").into());
         }
-        let page_size = if r.page_size == 0 { 50 } else { r.page_size as usize };
+        let page_size = if r.page_size == 0 {
+            50
+        } else {
+            r.page_size as usize
+        };
         let after = if r.page_token.is_empty() {
             None
         } else {
@@ -762,7 +801,11 @@ impl DossierService for DossierApi {
             stage: r.stage,
             assignee: r.assignee.trim().to_string(),
             procedure_code: r.procedure_code.trim().to_string(),
-            due_before: r.due_before.as_ref().map(|t| from_ts(t, "due_before")).transpose()?,
+            due_before: r
+                .due_before
+                .as_ref()
+                .map(|t| from_ts(t, "due_before"))
+                .transpose()?,
             overdue: r.overdue,
             text: r.text.trim().to_string(),
         };
@@ -804,7 +847,8 @@ impl DossierService for DossierApi {
         let ledger = tx::ledger(&self.store.db, &row.id).await?;
         if ledger.is_empty() {
             return Err(ServiceError::FailedPrecondition(
-                "hồ sơ chưa được tiếp nhận nên chưa tính hạn — not received yet, no deadline".into(),
+                "hồ sơ chưa được tiếp nhận nên chưa tính hạn — not received yet, no deadline"
+                    .into(),
             )
             .into());
         }
@@ -834,7 +878,11 @@ impl DossierService for DossierApi {
         request: Request<pb::ListHolidaysRequest>,
     ) -> Result<Response<pb::ListHolidaysResponse>, Status> {
         let r = request.into_inner();
-        let center = if r.center_id.trim().is_empty() { "*" } else { r.center_id.trim() };
+        let center = if r.center_id.trim().is_empty() {
+            "*"
+        } else {
+            r.center_id.trim()
+        };
         let rows = admin::holidays(&self.store, center, r.year).await?;
         Ok(Response::new(pb::ListHolidaysResponse {
             holidays: rows.iter().map(convert::holiday).collect(),
@@ -847,11 +895,18 @@ impl DossierService for DossierApi {
     ) -> Result<Response<pb::Holiday>, Status> {
         let claims = require_role(&request, &[Role::Admin])?.clone();
         let h = request.into_inner().holiday.unwrap_or_default();
-        let center_id = if h.center_id.trim().is_empty() { "*".to_string() } else { h.center_id.trim().to_string() };
+        let center_id = if h.center_id.trim().is_empty() {
+            "*".to_string()
+        } else {
+            h.center_id.trim().to_string()
+        };
         tx::check_center(&claims, &center_id)?;
         let mut errors = Vec::new();
         if chrono::NaiveDate::parse_from_str(h.date.trim(), "%Y-%m-%d").is_err() {
-            errors.push(FieldViolation::new("holiday.date", "dạng YYYY-MM-DD — use YYYY-MM-DD"));
+            errors.push(FieldViolation::new(
+                "holiday.date",
+                "dạng YYYY-MM-DD — use YYYY-MM-DD",
+            ));
         }
         if DayKind::parse(h.kind.trim()).is_none() {
             errors.push(FieldViolation::new(
@@ -859,19 +914,32 @@ impl DossierService for DossierApi {
                 "holiday, weekend_in_break, substitute_day_off hoặc makeup_workday",
             ));
         }
-        let status = if h.status.trim().is_empty() { "announced" } else { h.status.trim() };
+        let status = if h.status.trim().is_empty() {
+            "announced"
+        } else {
+            h.status.trim()
+        };
         if DayStatus::parse(status).is_none() {
-            errors.push(FieldViolation::new("holiday.status", "statutory, announced hoặc provisional"));
+            errors.push(FieldViolation::new(
+                "holiday.status",
+                "statutory, announced hoặc provisional",
+            ));
         }
         if h.name_vi.trim().is_empty() {
-            errors.push(FieldViolation::new("holiday.name_vi", "bắt buộc — required"));
+            errors.push(FieldViolation::new(
+                "holiday.name_vi",
+                "bắt buộc — required",
+            ));
         }
         if !errors.is_empty() {
             return Err(ServiceError::InvalidArgument(errors).into());
         }
         if center_id != "*" {
             tx::center(&self.store.db, &center_id).await.map_err(|_| {
-                ServiceError::invalid("holiday.center_id", "không có trung tâm này — unknown centre")
+                ServiceError::invalid(
+                    "holiday.center_id",
+                    "không có trung tâm này — unknown centre",
+                )
             })?;
         }
         let row = HolidayRow {
@@ -893,7 +961,11 @@ impl DossierService for DossierApi {
     ) -> Result<Response<pb::DeleteHolidayResponse>, Status> {
         let claims = require_role(&request, &[Role::Admin])?.clone();
         let r = request.into_inner();
-        let center_id = if r.center_id.trim().is_empty() { "*" } else { r.center_id.trim() };
+        let center_id = if r.center_id.trim().is_empty() {
+            "*"
+        } else {
+            r.center_id.trim()
+        };
         tx::check_center(&claims, center_id)?;
         let date = required("date", &r.date)?;
         let deleted = admin::delete_holiday(&self.store, center_id, &date).await?;
@@ -914,15 +986,25 @@ impl DossierService for DossierApi {
             errors.push(FieldViolation::new("center.unit_code", e));
             String::new()
         });
-        let tz = if c.time_zone.trim().is_empty() { "Asia/Ho_Chi_Minh" } else { c.time_zone.trim() };
+        let tz = if c.time_zone.trim().is_empty() {
+            "Asia/Ho_Chi_Minh"
+        } else {
+            c.time_zone.trim()
+        };
         if tz.parse::<chrono_tz::Tz>().is_err() {
-            errors.push(FieldViolation::new("center.time_zone", "múi giờ IANA, ví dụ Asia/Ho_Chi_Minh — an IANA time zone"));
+            errors.push(FieldViolation::new(
+                "center.time_zone",
+                "múi giờ IANA, ví dụ Asia/Ho_Chi_Minh — an IANA time zone",
+            ));
         }
         if c.name_vi.trim().is_empty() {
             errors.push(FieldViolation::new("center.name_vi", "bắt buộc — required"));
         }
         if !(0..=60).contains(&c.feedback_answer_days) {
-            errors.push(FieldViolation::new("center.feedback_answer_days", "0–60 ngày làm việc — 0–60 working days"));
+            errors.push(FieldViolation::new(
+                "center.feedback_answer_days",
+                "0–60 ngày làm việc — 0–60 working days",
+            ));
         }
         if !errors.is_empty() {
             return Err(ServiceError::InvalidArgument(errors).into());
@@ -933,7 +1015,11 @@ impl DossierService for DossierApi {
             name_vi: c.name_vi.trim().to_string(),
             name_en: c.name_en.trim().to_string(),
             time_zone: tz.to_string(),
-            feedback_answer_days: if c.feedback_answer_days == 0 { 10 } else { c.feedback_answer_days },
+            feedback_answer_days: if c.feedback_answer_days == 0 {
+                10
+            } else {
+                c.feedback_answer_days
+            },
         };
         admin::upsert_center(&self.store, &row).await?;
         Ok(Response::new(center_pb(&row)))
@@ -958,7 +1044,9 @@ impl DossierService for DossierApi {
         let key = required("id", &r.id)?;
         let row = read::get(&self.store, &key).await?;
         tx::check_center(&claims, &row.center_id)?;
-        let form = super::forms::render(&self.store, &row, r.form, &self.base_url, self.clock.now()).await?;
+        let form =
+            super::forms::render(&self.store, &row, r.form, &self.base_url, self.clock.now())
+                .await?;
         Ok(Response::new(form))
     }
 
@@ -976,7 +1064,10 @@ impl DossierService for DossierApi {
             vec![row.id.clone().into()],
         )
         .await?;
-        Ok(Response::new(convert::public(&row, rated.is_some_and(|e| e.n > 0))))
+        Ok(Response::new(convert::public(
+            &row,
+            rated.is_some_and(|e| e.n > 0),
+        )))
     }
 
     async fn record_payment(
@@ -999,45 +1090,94 @@ impl DossierService for DossierApi {
         let (key, method, amount, receipt, reference) = if signed {
             let cb = payment::verify(&self.payment.secret, &r.callback_body, &r.signature)?;
             if cb.status != "paid" {
-                return Err(ServiceError::invalid("callback_body", format!("trạng thái «{}» không phải đã thanh toán — status is not `paid`", cb.status)).into());
+                return Err(ServiceError::invalid(
+                    "callback_body",
+                    format!(
+                        "trạng thái «{}» không phải đã thanh toán — status is not `paid`",
+                        cb.status
+                    ),
+                )
+                .into());
             }
             let req = payment::request(&self.store.db, &cb.reference)
                 .await?
-                .ok_or_else(|| ServiceError::NotFound(format!("payment request `{}`", cb.reference)))?;
+                .ok_or_else(|| {
+                    ServiceError::NotFound(format!("payment request `{}`", cb.reference))
+                })?;
             if cb.amount_vnd != req.amount {
-                return Err(ServiceError::invalid("callback_body", format!("số tiền {} khác yêu cầu {} — amount differs from the request", cb.amount_vnd, req.amount)).into());
+                return Err(ServiceError::invalid(
+                    "callback_body",
+                    format!(
+                        "số tiền {} khác yêu cầu {} — amount differs from the request",
+                        cb.amount_vnd, req.amount
+                    ),
+                )
+                .into());
             }
             if req.paid_at.is_some() {
                 // a repeated callback: already recorded
-                return self.reply(read::get(&self.store, &req.dossier_id).await?).await;
+                return self
+                    .reply(read::get(&self.store, &req.dossier_id).await?)
+                    .await;
             }
-            (req.dossier_id, "online", cb.amount_vnd, cb.transaction_id, Some(cb.reference))
+            (
+                req.dossier_id,
+                "online",
+                cb.amount_vnd,
+                cb.transaction_id,
+                Some(cb.reference),
+            )
         } else {
             if r.method.trim() != "cash" && !r.method.trim().is_empty() {
                 return Err(ServiceError::invalid("method", "tại quầy chỉ ghi «cash»; thanh toán trực tuyến đến qua chữ ký — only `cash` at the counter; online payments arrive signed").into());
             }
             if r.amount_vnd <= 0 {
-                return Err(ServiceError::invalid("amount_vnd", "phải lớn hơn 0 — must be more than 0").into());
+                return Err(ServiceError::invalid(
+                    "amount_vnd",
+                    "phải lớn hơn 0 — must be more than 0",
+                )
+                .into());
             }
-            (required("id", &r.id)?, "cash", r.amount_vnd, required("receipt_number", &r.receipt_number)?, None)
+            (
+                required("id", &r.id)?,
+                "cash",
+                r.amount_vnd,
+                required("receipt_number", &r.receipt_number)?,
+                None,
+            )
         };
         let by = claims.sub.clone();
         self.change(&claims, &key, r.expected_version, async |row, l| {
             let owed = row.fee_total - row.paid;
             if owed <= 0 {
-                return Err(ServiceError::invalid("amount_vnd", "hồ sơ không còn phí phải nộp — nothing is owed"));
+                return Err(ServiceError::invalid(
+                    "amount_vnd",
+                    "hồ sơ không còn phí phải nộp — nothing is owed",
+                ));
             }
             if amount > owed {
-                return Err(ServiceError::invalid("amount_vnd", format!("nhiều hơn số còn phải nộp {} — more than owed", crate::domain::forms::vnd(owed))));
+                return Err(ServiceError::invalid(
+                    "amount_vnd",
+                    format!(
+                        "nhiều hơn số còn phải nộp {} — more than owed",
+                        crate::domain::forms::vnd(owed)
+                    ),
+                ));
             }
             if !payment::record(l.txn, &row.id, method, amount, &receipt, &by, l.now).await? {
-                return Err(ServiceError::invalid("receipt_number", format!("biên lai {receipt} đã được ghi — receipt already recorded")));
+                return Err(ServiceError::invalid(
+                    "receipt_number",
+                    format!("biên lai {receipt} đã được ghi — receipt already recorded"),
+                ));
             }
             if let Some(reference) = &reference {
                 payment::mark_paid(l.txn, reference, l.now).await?;
             }
             row.paid += amount;
-            let note = format!("{method} {} biên lai/receipt {receipt}", crate::domain::forms::vnd(amount));
+            let note = format!(
+                "{method} {} biên lai/receipt {receipt}",
+                crate::domain::forms::vnd(amount)
+            );
             let step = if row.status == 6 && !row.owes_fees() {
                 Step::new("record_payment", Transition::RecordPayment)
                     .clock(ClockEvent::Resumed { at: l.now })
@@ -1065,10 +1205,17 @@ impl DossierService for DossierApi {
         };
         let owed = row.fee_total - row.paid;
         if owed <= 0 || row.status >= 7 && row.status != 9 {
-            return Err(ServiceError::FailedPrecondition("hồ sơ không còn phí phải nộp — nothing is owed on this dossier".into()).into());
+            return Err(ServiceError::FailedPrecondition(
+                "hồ sơ không còn phí phải nộp — nothing is owed on this dossier".into(),
+            )
+            .into());
         }
         let reference = random_id("TT").to_uppercase();
-        let back = row.code.as_deref().map(|c| convert::public_url(&self.base_url, c)).unwrap_or_default();
+        let back = row
+            .code
+            .as_deref()
+            .map(|c| convert::public_url(&self.base_url, c))
+            .unwrap_or_default();
         let url = format!(
             "{}?ref={reference}&amount={owed}&return={}",
             self.payment.provider_url,
@@ -1092,9 +1239,15 @@ impl DossierService for DossierApi {
             return Err(ServiceError::invalid("score", "từ 1 đến 5 — from 1 to 5").into());
         }
         if r.comment.chars().count() > 2000 {
-            return Err(ServiceError::invalid("comment", "tối đa 2000 ký tự — 2000 characters at most").into());
+            return Err(ServiceError::invalid(
+                "comment",
+                "tối đa 2000 ký tự — 2000 characters at most",
+            )
+            .into());
         }
-        let code = DossierCode::parse(&r.code).map_err(|e| ServiceError::invalid("code", e))?.to_string();
+        let code = DossierCode::parse(&r.code)
+            .map_err(|e| ServiceError::invalid("code", e))?
+            .to_string();
         let row = read::by_code(&self.store, &code).await?;
         if row.status != 10 {
             return Err(ServiceError::invalid(
@@ -1110,12 +1263,22 @@ impl DossierService for DossierApi {
                 &self.store.db,
                 "INSERT INTO dossier_ratings (dossier_id, center_id, score, comment, rated_at)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dossier_id) DO NOTHING",
-                vec![row.id.clone().into(), row.center_id.clone().into(), r.score.into(), r.comment.trim().into(), now.timestamp_millis().into()],
+                vec![
+                    row.id.clone().into(),
+                    row.center_id.clone().into(),
+                    r.score.into(),
+                    r.comment.trim().into(),
+                    now.timestamp_millis().into(),
+                ],
             )
             .await?
         };
         if inserted == 0 {
-            return Err(ServiceError::invalid("code", "hồ sơ này đã được đánh giá — this dossier was already rated").into());
+            return Err(ServiceError::invalid(
+                "code",
+                "hồ sơ này đã được đánh giá — this dossier was already rated",
+            )
+            .into());
         }
         Ok(Response::new(pb::Rating {
             code,
@@ -1141,7 +1304,11 @@ impl DossierService for DossierApi {
         }
         let r = request.into_inner();
         let mut errors = Vec::new();
-        for (field, value) in [("center_id", &r.center_id), ("contact", &r.contact), ("content", &r.content)] {
+        for (field, value) in [
+            ("center_id", &r.center_id),
+            ("contact", &r.contact),
+            ("content", &r.content),
+        ] {
             if let Err(ServiceError::InvalidArgument(v)) = required(field, value) {
                 errors.extend(v);
             }
@@ -1151,19 +1318,27 @@ impl DossierService for DossierApi {
         }
         let center = tx::center(&self.store.db, r.center_id.trim())
             .await
-            .map_err(|_| ServiceError::invalid("center_id", "không có trung tâm này — unknown centre"))?;
+            .map_err(|_| {
+                ServiceError::invalid("center_id", "không có trung tâm này — unknown centre")
+            })?;
         let dossier_code = if r.dossier_code.trim().is_empty() {
             String::new()
         } else {
-            let code = DossierCode::parse(&r.dossier_code).map_err(|e| ServiceError::invalid("dossier_code", e))?.to_string();
-            read::by_code(&self.store, &code)
-                .await
-                .map_err(|_| ServiceError::invalid("dossier_code", "không có hồ sơ mã này — no dossier with this code"))?;
+            let code = DossierCode::parse(&r.dossier_code)
+                .map_err(|e| ServiceError::invalid("dossier_code", e))?
+                .to_string();
+            read::by_code(&self.store, &code).await.map_err(|_| {
+                ServiceError::invalid(
+                    "dossier_code",
+                    "không có hồ sơ mã này — no dossier with this code",
+                )
+            })?;
             code
         };
         let cal = tx::calendar(&self.store.db, &center).await?;
         let now = self.clock.now();
-        let due = due_date(&cal, now, f64::from(center.feedback_answer_days)).map_err(ServiceError::Internal)?;
+        let due = due_date(&cal, now, f64::from(center.feedback_answer_days))
+            .map_err(ServiceError::Internal)?;
         let row = FeedbackRow {
             id: random_id("pa_"),
             center_id: center.center_id,
@@ -1232,7 +1407,13 @@ impl DossierService for DossierApi {
             return Err(ServiceError::invalid("status", "received, assigned hoặc answered").into());
         }
         let now = self.clock.now();
-        let rows = feedback::list(&self.store, &center_id, r.status.trim(), r.overdue.then_some(now)).await?;
+        let rows = feedback::list(
+            &self.store,
+            &center_id,
+            r.status.trim(),
+            r.overdue.then_some(now),
+        )
+        .await?;
         Ok(Response::new(pb::ListFeedbackResponse {
             feedback: rows.iter().map(|f| convert::feedback(f, now)).collect(),
         }))
@@ -1246,13 +1427,25 @@ impl DossierService for DossierApi {
         let r = request.into_inner();
         let center_id = required("center_id", &r.center_id)?;
         tx::check_center(&claims, &center_id)?;
-        let from = from_ts(r.from.as_ref().ok_or_else(|| ServiceError::invalid("from", "bắt buộc — required"))?, "from")?;
-        let to = from_ts(r.to.as_ref().ok_or_else(|| ServiceError::invalid("to", "bắt buộc — required"))?, "to")?;
+        let from = from_ts(
+            r.from
+                .as_ref()
+                .ok_or_else(|| ServiceError::invalid("from", "bắt buộc — required"))?,
+            "from",
+        )?;
+        let to = from_ts(
+            r.to.as_ref()
+                .ok_or_else(|| ServiceError::invalid("to", "bắt buộc — required"))?,
+            "to",
+        )?;
         if to <= from {
-            return Err(ServiceError::invalid("to", "phải sau «from» — must be after `from`").into());
+            return Err(
+                ServiceError::invalid("to", "phải sau «from» — must be after `from`").into(),
+            );
         }
         let group = stats::GroupBy::parse(r.group_by.trim())?;
-        let (groups, total) = stats::stats(&self.store, &center_id, from, to, group, self.clock.now()).await?;
+        let (groups, total) =
+            stats::stats(&self.store, &center_id, from, to, group, self.clock.now()).await?;
         Ok(Response::new(pb::DossierStatsResponse {
             rows: if group == stats::GroupBy::Total {
                 Vec::new()

@@ -84,7 +84,11 @@ pub async fn upsert_holiday(store: &Store, h: &HolidayRow) -> Result<(), Service
 }
 
 /// Deletes one calendar row; whether it existed.
-pub async fn delete_holiday(store: &Store, center_id: &str, day: &str) -> Result<bool, ServiceError> {
+pub async fn delete_holiday(
+    store: &Store,
+    center_id: &str,
+    day: &str,
+) -> Result<bool, ServiceError> {
     let _gate = store.gate().await;
     Ok(exec(
         &store.db,

@@ -6,7 +6,7 @@ use onestop_kit::{Claims, ServiceError};
 use sea_orm::TransactionTrait;
 
 use super::rows::{DOSSIER_COLUMNS, DossierRow};
-use super::tx::{Actor, check_center, center, refused, search_text};
+use super::tx::{Actor, center, check_center, refused, search_text};
 use crate::domain::status::{DossierState, Transition, apply};
 
 /// Inserts `row` (status 1, stage 1) after the state machine allows the creation by
@@ -20,7 +20,8 @@ pub async fn create(
 ) -> Result<DossierRow, ServiceError> {
     check_center(claims, &row.center_id)?;
     let actor = Actor::of(claims);
-    let state = apply(&DossierState::initial(), &Transition::Create, actor.role).map_err(refused)?;
+    let state =
+        apply(&DossierState::initial(), &Transition::Create, actor.role).map_err(refused)?;
     row.set_state(&state);
     row.search = search_text(&row);
     let _gate = store.gate().await;

@@ -52,8 +52,14 @@ pub async fn get(store: &Store, id: &str) -> Result<FeedbackRow, ServiceError> {
 
 /// Sets the assignee (status `assigned`) unless already answered.
 pub async fn assign(store: &Store, id: &str, assignee: &str) -> Result<FeedbackRow, ServiceError> {
-    update(store, id, "UPDATE dossier_feedback SET status = 'assigned', assignee = $2
-        WHERE id = $1 AND status <> 'answered'", vec![id.into(), assignee.into()]).await
+    update(
+        store,
+        id,
+        "UPDATE dossier_feedback SET status = 'assigned', assignee = $2
+        WHERE id = $1 AND status <> 'answered'",
+        vec![id.into(), assignee.into()],
+    )
+    .await
 }
 
 /// Records the answer (status `answered`), once; an outbox event goes with it.

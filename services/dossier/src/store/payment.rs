@@ -40,8 +40,9 @@ pub fn verify(secret: &[u8], body: &str, signature: &str) -> Result<Callback, Se
             "chữ ký thanh toán không đúng — the payment callback signature does not match".into(),
         )
     })?;
-    serde_json::from_str(body)
-        .map_err(|e| ServiceError::invalid("callback_body", format!("không đọc được — unreadable: {e}")))
+    serde_json::from_str(body).map_err(|e| {
+        ServiceError::invalid("callback_body", format!("không đọc được — unreadable: {e}"))
+    })
 }
 
 /// A stored payment request.
@@ -70,7 +71,12 @@ pub async fn create_request(
         &store.db,
         "INSERT INTO dossier_payment_requests (reference, dossier_id, amount, created_at)
          VALUES ($1, $2, $3, $4)",
-        vec![reference.into(), dossier_id.into(), amount.into(), now.timestamp_millis().into()],
+        vec![
+            reference.into(),
+            dossier_id.into(),
+            amount.into(),
+            now.timestamp_millis().into(),
+        ],
     )
     .await?;
     Ok(())
@@ -140,7 +146,8 @@ mod tests {
 
     #[test]
     fn a_signed_callback_verifies_and_a_tampered_one_does_not() {
-        let body = r#"{"reference":"TT1","amount_vnd":50000,"transaction_id":"X9","status":"paid"}"#;
+        let body =
+            r#"{"reference":"TT1","amount_vnd":50000,"transaction_id":"X9","status":"paid"}"#;
         let sig = sign(b"secret", body);
         assert_eq!(verify(b"secret", body, &sig).unwrap().amount_vnd, 50000);
         let tampered = body.replace("50000", "5000");

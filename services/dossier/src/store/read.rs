@@ -83,7 +83,8 @@ impl Cursor {
 
     /// From a page token; `page_token` is the field named on error.
     pub fn parse(token: &str) -> Result<Self, ServiceError> {
-        let bad = || ServiceError::invalid("page_token", "không hợp lệ — not a token this service gave");
+        let bad =
+            || ServiceError::invalid("page_token", "không hợp lệ — not a token this service gave");
         let text = String::from_utf8(hex::decode(token).map_err(|_| bad())?).map_err(|_| bad())?;
         let (key, id) = text.split_once(':').ok_or_else(bad)?;
         Ok(Self {
@@ -115,10 +116,18 @@ pub async fn list(
         bind(&mut sql, " AND stage = ?", filter.stage.into());
     }
     if !filter.assignee.is_empty() {
-        bind(&mut sql, " AND assignee = ?", filter.assignee.clone().into());
+        bind(
+            &mut sql,
+            " AND assignee = ?",
+            filter.assignee.clone().into(),
+        );
     }
     if !filter.procedure_code.is_empty() {
-        bind(&mut sql, " AND procedure_code = ?", filter.procedure_code.clone().into());
+        bind(
+            &mut sql,
+            " AND procedure_code = ?",
+            filter.procedure_code.clone().into(),
+        );
     }
     let by_due = filter.overdue || filter.due_before.is_some();
     if filter.overdue {
@@ -131,7 +140,11 @@ pub async fn list(
         if filter.status == 0 && !filter.overdue {
             sql.push_str(&format!(" AND status IN {OPEN}"));
         }
-        bind(&mut sql, " AND due_at < ?", before.timestamp_millis().into());
+        bind(
+            &mut sql,
+            " AND due_at < ?",
+            before.timestamp_millis().into(),
+        );
     }
     if !filter.text.is_empty() {
         bind(
@@ -142,7 +155,11 @@ pub async fn list(
     }
     let column = if by_due { "due_at" } else { "created_at" };
     if let Some(cursor) = &after {
-        let (op, n) = if by_due { (">", values.len() + 1) } else { ("<", values.len() + 1) };
+        let (op, n) = if by_due {
+            (">", values.len() + 1)
+        } else {
+            ("<", values.len() + 1)
+        };
         sql.push_str(&format!(
             " AND ({column} {op} ${n} OR ({column} = ${n} AND id {op} ${}))",
             n + 1
@@ -151,12 +168,19 @@ pub async fn list(
         values.push(cursor.id.clone().into());
     }
     let dir = if by_due { "ASC" } else { "DESC" };
-    sql.push_str(&format!(" ORDER BY {column} {dir}, id {dir} LIMIT {}", page_size + 1));
+    sql.push_str(&format!(
+        " ORDER BY {column} {dir}, id {dir} LIMIT {}",
+        page_size + 1
+    ));
     let mut rows: Vec<DossierRow> = all(&store.db, &sql, values).await?;
     let next = if rows.len() > page_size {
         rows.truncate(page_size);
         rows.last().map(|r| Cursor {
-            key: if by_due { r.due_at.unwrap_or(0) } else { r.created_at },
+            key: if by_due {
+                r.due_at.unwrap_or(0)
+            } else {
+                r.created_at
+            },
             id: r.id.clone(),
         })
     } else {

@@ -8,9 +8,7 @@ use onestop_kit::ServiceError;
 use sea_orm::FromQueryResult;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::calendar::{
-    CalendarDay, DayKind, DayStatus, WorkCalendar, WorkingHours,
-};
+use crate::domain::calendar::{CalendarDay, DayKind, DayStatus, WorkCalendar, WorkingHours};
 use crate::domain::status::{DossierState, DossierStatus, Review, Stage};
 
 /// Every column of `dossiers`, in the order [`DOSSIER_COLUMNS`] lists them.
@@ -219,7 +217,9 @@ pub struct CenterRow {
 impl CenterRow {
     /// The centre's time zone.
     pub fn tz(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+        self.time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
     }
 }
 

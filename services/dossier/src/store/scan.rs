@@ -29,7 +29,12 @@ pub async fn take_lease(
         &store.db,
         "UPDATE dossier_leases SET holder = $2, until_at = $3
          WHERE name = $1 AND (holder = $2 OR until_at < $4)",
-        vec![name.into(), holder.into(), until.into(), now.timestamp_millis().into()],
+        vec![
+            name.into(),
+            holder.into(),
+            until.into(),
+            now.timestamp_millis().into(),
+        ],
     )
     .await?;
     Ok(taken > 0)

@@ -96,7 +96,10 @@ pub struct Figures {
 impl Figures {
     /// (early + on time) / resolved, in percent.
     pub fn on_time_percent(&self) -> f64 {
-        percent(self.early + self.on_time, self.early + self.on_time + self.late)
+        percent(
+            self.early + self.on_time,
+            self.early + self.on_time + self.late,
+        )
     }
 
     /// Online / received, in percent.
