@@ -247,7 +247,7 @@ html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #e8e8e8; color: #000; line-height: 1.3;
   font-family: "Times New Roman", Times, "Liberation Serif", "Noto Serif", "DejaVu Serif", serif; }
 body.a5 { font-size: 10pt; line-height: 1.22; }
-body.a4 { font-size: 13pt; }
+body.a4 { font-size: 13pt; line-height: 1.25; }
 .sheet { background: #fff; margin: 12px auto; box-shadow: 0 1px 5px rgba(0,0,0,.35); }
 body.a5 .sheet { width: 148mm; min-height: 210mm; padding: 8mm 10mm; }
 body.a4 .sheet { width: 210mm; min-height: 297mm; padding: 20mm 15mm 20mm 30mm; }
@@ -270,7 +270,7 @@ table.head td.right { width: 58%; }
 .small { font-size: .85em; }
 .place-date { font-style: italic; margin-top: 2mm; }
 h1 { font-size: 1.25em; text-align: center; margin: 4mm 0 0; }
-body.a4 h1 { margin-top: 8mm; }
+body.a4 h1 { margin-top: 6mm; }
 .title-en { text-align: center; margin-bottom: 1.5mm; }
 .code { text-align: center; margin: 1.5mm 0 2mm; }
 .code .value { display: inline-block; font-family: "Courier New", "Liberation Mono", monospace; font-weight: bold;
@@ -307,12 +307,13 @@ body.a4 .qr svg { width: 38mm; height: 38mm; }
 .qr .cap { font-size: .75em; font-weight: bold; line-height: 1.2; margin-top: .8mm; }
 .qr .cap .en { display: block; }
 .qr .url { font-family: "Courier New", "Liberation Mono", monospace; font-size: .62em; overflow-wrap: anywhere; margin-top: .6mm; }
-table.sig { width: 100%; border-collapse: collapse; margin-top: 3mm; break-inside: avoid; page-break-inside: avoid; }
+.sigs { padding-top: 3mm; break-inside: avoid; page-break-inside: avoid; }
+table.sig { width: 100%; border-collapse: collapse; }
 table.sig td { width: 50%; text-align: center; vertical-align: top; padding: 0 1mm; }
 .sig .role { font-weight: bold; }
 .sig .hint { font-style: italic; font-size: .85em; }
 .sig .space { height: 13mm; }
-body.a4 .sig .space { height: 24mm; }
+body.a4 .sig .space { height: 19mm; }
 .sig .name { font-weight: bold; }
 "#;
 
@@ -343,7 +344,7 @@ fn text_or_dots(text: &str) -> String {
 
 /// A Vietnamese label with its English gloss.
 fn label(vi: &str, en: &str) -> String {
-    format!("{vi} <span class=\"en\">/ {en}</span>")
+    format!("{vi} <span class=\"en\">/&nbsp;{en}</span>")
 }
 
 fn row(out: &mut String, vi: &str, en: &str, value_html: &str) {
@@ -365,7 +366,7 @@ fn when_html(text: &str) -> String {
     }
     match half_day(text) {
         Some((vi, en)) => format!(
-            "{} <span class=\"halfday\">(buổi {vi} <span class=\"en\">/ {en}</span>)</span>",
+            "{} <span class=\"halfday\">(buổi {vi} <span class=\"en\">/&nbsp;{en}</span>)</span>",
             escape(text)
         ),
         None => escape(text),
@@ -444,7 +445,7 @@ fn qr_svg(svg: &str) -> &str {
 fn header(out: &mut String, kind: FormKind, view: &FormView) {
     out.push_str(&format!(
         "<div class=\"form-no\"><span class=\"printed\">{printed}</span>\
-         <span><b>Mẫu số {n:02}</b> <span class=\"en\">/ Form {n:02}</span></span></div>\n",
+         <span><b>Mẫu số {n:02}</b> <span class=\"en\">/&nbsp;Form {n:02}</span></span></div>\n",
         n = kind.number(),
         printed = match view.printed_at.trim() {
             "" => String::new(),
@@ -454,7 +455,7 @@ fn header(out: &mut String, kind: FormKind, view: &FormView) {
     let unit = match view.unit_code.trim() {
         "" => String::new(),
         u => format!(
-            "<div class=\"small\">{} {}</div>\n",
+            "<div class=\"small\">{}: {}</div>\n",
             label("Mã đơn vị", "Unit"),
             escape(u)
         ),
@@ -516,6 +517,20 @@ fn qr_box(view: &FormView) -> String {
 
 fn applicant_rows(out: &mut String, view: &FormView) {
     text_row(out, "Ông/Bà", "Applicant", &view.applicant_name);
+    id_phone_row(out, view);
+    text_row(out, "Địa chỉ", "Address", &view.address);
+    if !view.representative.trim().is_empty() {
+        text_row(
+            out,
+            "Người nộp thay",
+            "Representative",
+            &view.representative,
+        );
+    }
+}
+
+/// Citizen ID and phone on one line.
+fn id_phone_row(out: &mut String, view: &FormView) {
     let phone = format!(
         "<span class=\"pair\">{}:</span> {}",
         label("Điện thoại", "Phone"),
@@ -527,15 +542,6 @@ fn applicant_rows(out: &mut String, view: &FormView) {
         "Citizen ID",
         &format!("{}{phone}", text_or_dots(&view.citizen_id)),
     );
-    text_row(out, "Địa chỉ", "Address", &view.address);
-    if !view.representative.trim().is_empty() {
-        text_row(
-            out,
-            "Người nộp thay",
-            "Representative",
-            &view.representative,
-        );
-    }
 }
 
 fn procedure_html(view: &FormView) -> String {
@@ -621,10 +627,21 @@ impl<'a> Sig<'a> {
         }
     }
 
+    /// The head of the agency, who signs and seals.
+    fn head(name: &'a str) -> Self {
+        Sig {
+            role_vi: "Thủ trưởng cơ quan",
+            role_en: "Head of agency",
+            hint_vi: "Ký, ghi rõ họ tên và đóng dấu",
+            hint_en: "sign, full name, seal",
+            name,
+        }
+    }
+
     fn html(&self) -> String {
         format!(
             "<div class=\"role\">{}</div>\n<div class=\"en\">{}</div>\n\
-             <div class=\"hint\">({} <span class=\"en\">/ {}</span>)</div>\n\
+             <div class=\"hint\">({} <span class=\"en\">/&nbsp;{}</span>)</div>\n\
              <div class=\"space\"></div>\n<div class=\"name\">{}</div>",
             escape(&self.role_vi.to_uppercase()),
             escape(self.role_en),
@@ -638,7 +655,7 @@ impl<'a> Sig<'a> {
 /// Signature blocks: one sits on the right, two side by side (the senior one right).
 fn signatures(out: &mut String, left: Option<Sig<'_>>, right: Sig<'_>) {
     out.push_str(&format!(
-        "<table class=\"sig\"><tr>\n<td>{}</td>\n<td>{}</td>\n</tr></table>\n",
+        "<div class=\"sigs\"><table class=\"sig\"><tr>\n<td>{}</td>\n<td>{}</td>\n</tr></table></div>\n",
         left.map(|s| s.html()).unwrap_or_default(),
         right.html()
     ));
@@ -689,7 +706,7 @@ fn receipt(out: &mut String, view: &FormView) {
     note(&mut rest, view);
     rest.push_str(&format!(
         "<p>{}: <strong>{}</strong>. Khi đến nhận, vui lòng mang theo giấy này và CCCD; \
-         người nhận thay cần có giấy ủy quyền. <span class=\"en\">/ Bring this receipt and your ID card; \
+         người nhận thay cần có giấy ủy quyền. <span class=\"en\">/&nbsp;Bring this receipt and your ID card; \
          anyone collecting for you needs a letter of authorisation.</span></p>\n",
         label("Nơi trả kết quả", "Results returned at"),
         escape(center(view))
@@ -767,7 +784,7 @@ fn supplement(out: &mut String, view: &FormView) {
     rest.push_str(&format!(
         "<p>Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà vui lòng liên hệ người hướng dẫn{officer} \
          để được hướng dẫn. Khi nộp lại, vui lòng mang theo phiếu này. \
-         <span class=\"en\">/ If anything is unclear, contact the officer named here; bring this slip when you come back.</span></p>\n"
+         <span class=\"en\">/&nbsp;If anything is unclear, contact the officer named here; bring this slip when you come back.</span></p>\n"
     ));
     with_qr(out, view, &rest);
     signatures(
@@ -784,91 +801,76 @@ fn refusal(out: &mut String, view: &FormView) {
     if !view.received_at.trim().is_empty() {
         text_row(&mut rows, "Nộp hồ sơ lúc", "Submitted", &view.received_at);
     }
-    with_qr(out, view, &info(&rows));
+    out.push_str(&info(&rows));
 
-    out.push_str(&format!(
+    let mut rest = String::new();
+    rest.push_str(&format!(
         "<p>Qua xem xét, {} thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:\
          <br><span class=\"en\">Having examined the dossier, the centre declines to accept or process it, for this reason:</span></p>\n\
          <div class=\"box\"><strong>{}</strong></div>\n",
         escape(center(view)),
         text_or_dots(&view.reason)
     ));
-    note(out, view);
-    out.push_str(
+    note(&mut rest, view);
+    rest.push_str(
         "<p>Xin thông báo để Ông/Bà được biết và thực hiện./. \
-         <span class=\"en\">/ This notice is for your information.</span></p>\n",
+         <span class=\"en\">/&nbsp;This notice is for your information.</span></p>\n",
     );
+    with_qr(out, view, &rest);
     let officer = Sig::person("Người tiếp nhận hồ sơ", "Receiving officer", &view.officer);
     if view.leader.trim().is_empty() {
         signatures(out, None, officer);
     } else {
-        signatures(
-            out,
-            Some(officer),
-            Sig {
-                role_vi: "Thủ trưởng cơ quan",
-                role_en: "Head of agency",
-                hint_vi: "Ký, ghi rõ họ tên và đóng dấu",
-                hint_en: "sign, full name, seal",
-                name: &view.leader,
-            },
-        );
+        signatures(out, Some(officer), Sig::head(&view.leader));
     }
 }
 
 fn apology(out: &mut String, view: &FormView) {
     out.push_str(&format!(
-        "<p class=\"c\"><strong>Kính gửi <span class=\"en\">/ To</span>: Ông/Bà {}</strong></p>\n",
+        "<p class=\"c\"><strong>Kính gửi <span class=\"en\">/&nbsp;To</span>: Ông/Bà {}</strong></p>\n",
         text_or_dots(&view.applicant_name)
     ));
     let mut rows = String::new();
-    text_row(&mut rows, "Số CCCD/ĐDCN", "Citizen ID", &view.citizen_id);
-    text_row(&mut rows, "Điện thoại", "Phone", &view.phone);
+    id_phone_row(&mut rows, view);
     text_row(&mut rows, "Địa chỉ", "Address", &view.address);
     row(&mut rows, "Thủ tục", "Procedure", &procedure_html(view));
     text_row(&mut rows, "Nhận hồ sơ lúc", "Received", &view.received_at);
     row(
         &mut rows,
-        "Hẹn trả kết quả ban đầu",
-        "Original appointment",
+        "Hẹn trả ban đầu",
+        "Originally due",
         &when_html(&view.original_due_at),
     );
-    with_qr(out, view, &info(&rows));
+    out.push_str(&info(&rows));
 
     let place = escape(center(view));
-    out.push_str(&format!(
-        "<p>Đến nay, {place} chưa trả được kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn. \
-         <span class=\"en\">/ We have not been able to return your result on the date we promised.</span></p>\n\
+    with_qr(
+        out,
+        view,
+        &format!(
+            "<p>Đến nay, {place} chưa trả được kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn. \
+         <span class=\"en\">/&nbsp;We have not been able to return your result on the date we promised.</span></p>\n\
          <p>{}:</p>\n<div class=\"box\"><strong>{}</strong></div>\n\
          <p>Sự chậm trễ này đã gây phiền hà, tốn kém thời gian và chi phí đi lại cho Ông/Bà. \
          {place} xin lỗi Ông/Bà về sự chậm trễ và bất tiện này. \
-         <span class=\"en\">/ We sincerely apologise for the delay and the trouble it has caused you.</span></p>\n",
-        label("Lý do", "Reason"),
-        text_or_dots(&view.reason)
-    ));
+         <span class=\"en\">/&nbsp;We sincerely apologise for the delay and the trouble it has caused you.</span></p>\n",
+            label("Lý do", "Reason"),
+            text_or_dots(&view.reason)
+        ),
+    );
     out.push_str(&format!(
         "<div class=\"box strong\">{place} sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào \
-         <span class=\"en\">/ New appointment</span>:<br><strong class=\"due\">{}</strong></div>\n",
+         <span class=\"en\">/&nbsp;New appointment</span>:<br><strong class=\"due\">{}</strong></div>\n",
         when_html(&view.due_at)
     ));
     note(out, view);
     out.push_str(
         "<p>Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./. \
-         <span class=\"en\">/ Thank you for your understanding.</span></p>\n",
+         <span class=\"en\">/&nbsp;Thank you for your understanding.</span></p>\n",
     );
     let prepared = (!view.officer.trim().is_empty())
         .then(|| Sig::person("Người lập phiếu", "Prepared by", &view.officer));
-    signatures(
-        out,
-        prepared,
-        Sig {
-            role_vi: "Thủ trưởng cơ quan",
-            role_en: "Head of agency",
-            hint_vi: "Ký, ghi rõ họ tên và đóng dấu",
-            hint_en: "sign, full name, seal",
-            name: &view.leader,
-        },
-    );
+    signatures(out, prepared, Sig::head(&view.leader));
 }
 
 fn handover(out: &mut String, view: &FormView) {
@@ -913,7 +915,7 @@ fn handover(out: &mut String, view: &FormView) {
     note(&mut rest, view);
     rest.push_str(
         "<p>Người nhận đã kiểm tra và nhận đủ kết quả giải quyết hồ sơ. \
-         <span class=\"en\">/ The recipient has checked and received the full result.</span></p>\n",
+         <span class=\"en\">/&nbsp;The recipient has checked and received the full result.</span></p>\n",
     );
     with_qr(out, view, &rest);
     signatures(
@@ -1199,65 +1201,5 @@ mod tests {
         assert!(html.contains("class=\"blank\""));
         assert!(html.contains("BỘ PHẬN MỘT CỬA"));
         assert!(!html.contains("<svg"));
-    }
-}
-
-#[cfg(test)]
-mod tmp_dump {
-    use super::*;
-    #[test]
-    fn tmp_dump_forms() {
-        let url = "https://motcua.tanphu.gov.vn/d/000.00.12.H56-261126-0001";
-        let view = FormView {
-            center_name: "Bộ phận Một cửa UBND xã Tân Phú".into(),
-            unit_code: "000.00.12.H56".into(),
-            code: "000.00.12.H56-261126-0001".into(),
-            dossier_id: "7f3c2a".into(),
-            procedure_code: "1.001193".into(),
-            procedure_name: "Thủ tục đăng ký khai sinh kết hợp đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi".into(),
-            applicant_name: "Nguyễn Thị Hoà".into(),
-            citizen_id: "001190012345".into(),
-            phone: "0912345678".into(),
-            address: "Thôn Đông, xã Tân Phú, tỉnh Đồng Nai".into(),
-            representative: "Trần Văn Đức".into(),
-            received_at: "09:15 thứ Năm, 26/11/2026".into(),
-            due_at: "14:00 thứ Sáu, 27/11/2026".into(),
-            original_due_at: "09:00 thứ Hai, 23/11/2026".into(),
-            components: (1..=5).map(|i| FormComponent { name: format!("Giấy tờ số {i} — Tờ khai đăng ký khai sinh theo mẫu"), originals: 1, copies: i % 2, provided: true }).collect(),
-            missing_items: vec!["Bản sao CCCD của cha".into(), "Giấy chứng sinh (bản chính)".into(), "Bản sao CCCD của cha".into(), "Văn bản ủy quyền có chứng thực".into()],
-            fees: vec![("Lệ phí đăng ký khai sinh".into(), 0), ("Phí cấp bản sao trích lục".into(), 16_000), ("Lệ phí đăng ký thường trú".into(), 20_000)],
-            paid_vnd: 36_000,
-            reason: "Hồ sơ phải chuyển xin ý kiến Sở Tư pháp về việc xác định quốc tịch của người được đăng ký khai sinh.".into(),
-            note: "Mang theo bản chính CCCD khi nhận kết quả.".into(),
-            officer: "Trần Văn Bình".into(),
-            leader: "Lê Minh Châu".into(),
-            returned_at: "10:30 thứ Sáu, 27/11/2026".into(),
-            received_by: "Nguyễn Thị Hoà".into(),
-            printed_at: "09:20 thứ Năm, 26/11/2026".into(),
-            public_url: url.into(),
-            qr_svg: onestop_kit::qr::svg(url).unwrap(),
-        };
-        for kind in FormKind::ALL {
-            std::fs::write(
-                format!("/tmp/forms/{}", kind.file_name(&view.code)),
-                render(kind, &view),
-            )
-            .unwrap();
-        }
-        let mut t = view.clone();
-        t.procedure_name = "Đăng ký khai sinh".into();
-        t.representative.clear();
-        t.note.clear();
-        t.components.truncate(2);
-        t.fees = vec![("Lệ phí đăng ký thường trú".into(), 20_000)];
-        t.paid_vnd = 20_000;
-        t.reason = "Thiếu ý kiến của cơ quan phối hợp.".into();
-        for kind in FormKind::ALL {
-            std::fs::write(
-                format!("/tmp/forms/typ-{}", kind.file_name(&view.code)),
-                render(kind, &t),
-            )
-            .unwrap();
-        }
     }
 }

@@ -45,9 +45,11 @@ impl GroupBy {
         })
     }
 
+    /// The grouping column of the history (the centre itself for one total row:
+    /// PostgreSQL does not group by a constant).
     fn history_key(self) -> &'static str {
         match self {
-            Self::Total => "''",
+            Self::Total => "center_id",
             Self::Procedure => "procedure_code",
             Self::Field => "field_code",
             Self::Channel => "channel",
@@ -57,7 +59,7 @@ impl GroupBy {
 
     fn dossier_key(self) -> &'static str {
         match self {
-            Self::Total => "''",
+            Self::Total => "d.center_id",
             Self::Procedure => "d.procedure_code",
             Self::Field => "d.field_code",
             Self::Channel => "d.channel",
