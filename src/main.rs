@@ -8,6 +8,7 @@ mod import;
 mod queue_bench;
 mod runtime;
 mod staff;
+mod staff_dossier;
 
 use std::path::PathBuf;
 

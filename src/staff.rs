@@ -1,5 +1,6 @@
 //! `onestop staff`: the reference staff client of the queue floor, over gRPC — open a
-//! counter, call the next citizen, serve, transfer, park, finish, and watch the board.
+//! counter, call the next citizen, serve, transfer, park, finish, and watch the board —
+//! and, under `onestop staff dossier`, of the dossier service ([`crate::staff_dossier`]).
 
 use std::time::Duration;
 
@@ -17,20 +18,18 @@ pub struct StaffArgs {
     /// Queue server (default: this machine's `ports.queue`).
     #[arg(long, env = "ONESTOP_QUEUE_URL", global = true)]
     server: Option<String>,
-    /// Centre.
-    #[arg(
-        long,
-        env = "ONESTOP_CENTER",
-        default_value = "muong-sai",
-        global = true
-    )]
-    center: String,
+    /// Centre (default: the `--token`'s centre, else muong-sai).
+    #[arg(long, env = "ONESTOP_CENTER", global = true)]
+    center: Option<String>,
     /// Your name as staff (the token's subject); one counter per person.
     #[arg(long = "as", env = "ONESTOP_STAFF", global = true)]
     who: Option<String>,
     /// A bearer token; without it one is signed with the data folder's secret.
     #[arg(long, env = "ONESTOP_TOKEN", global = true)]
     token: Option<String>,
+    /// The signed token's role: receptionist (default), specialist, leader, admin…
+    #[arg(long, env = "ONESTOP_ROLE", global = true)]
+    role: Option<Role>,
     #[command(subcommand)]
     command: StaffCommand,
 }
@@ -127,6 +126,8 @@ pub enum StaffCommand {
     },
     /// Today's figures (issued, served, waits, per line and counter).
     Stats,
+    /// Dossiers, from reception to the return of results (the dossier service).
+    Dossier(crate::staff_dossier::DossierArgs),
 }
 
 struct Session {
@@ -184,7 +185,7 @@ impl Session {
 }
 
 /// A gRPC error in words, with the fields at fault.
-fn fail(status: tonic::Status) -> anyhow::Error {
+pub(crate) fn fail(status: tonic::Status) -> anyhow::Error {
     let fields = onestop_kit::error::violations_of(&status);
     let mut text = format!("{:?}: {}", status.code(), status.message());
     for (field, why) in fields {
@@ -352,11 +353,24 @@ pub async fn run(
     keys: impl FnOnce() -> anyhow::Result<TokenKeys>,
     args: StaffArgs,
 ) -> anyhow::Result<()> {
+    let caller = crate::staff_dossier::Caller {
+        who: args.who.clone(),
+        role: args.role,
+        token: args.token.clone(),
+        center: args.center.clone(),
+    };
+    let command = match args.command {
+        StaffCommand::Dossier(dossier) => {
+            return crate::staff_dossier::run(config, keys, caller, dossier).await;
+        }
+        other => other,
+    };
+    let center = caller.center();
     let server = args.server.clone().unwrap_or_else(|| config.queue_url());
-    if let StaffCommand::Board { after, count } = args.command {
-        return watch(&server, &args.center, after, count).await;
+    if let StaffCommand::Board { after, count } = command {
+        return watch(&server, &center, after, count).await;
     }
-    let (role, default_who) = match args.command {
+    let (role, default_who) = match command {
         StaffCommand::Issue { .. } => (Role::Kiosk, Some("kiosk".to_string())),
         // reads: the subject does not matter
         StaffCommand::Status | StaffCommand::Ticket { .. } | StaffCommand::Stats => {
@@ -364,6 +378,7 @@ pub async fn run(
         }
         _ => (Role::Receptionist, std::env::var("USER").ok()),
     };
+    let role = args.role.unwrap_or(role);
     let token = match args.token {
         Some(t) => t,
         None => {
@@ -372,7 +387,7 @@ pub async fn run(
                 .clone()
                 .or(default_who)
                 .context("say who you are with --as NAME")?;
-            keys()?.issue(&who, role, &args.center, chrono::Duration::hours(12))
+            keys()?.issue(&who, role, &center, chrono::Duration::hours(12))
         }
     };
     let client = QueueServiceClient::connect(server.clone())
@@ -380,11 +395,10 @@ pub async fn run(
         .with_context(|| format!("cannot reach the queue at {server}; is `onestop up` running?"))?;
     let mut s = Session {
         client,
-        center: args.center.clone(),
+        center: center.clone(),
         token,
     };
-    let center = s.center.clone();
-    match args.command {
+    match command {
         StaffCommand::Open { counter } => {
             let c = s
                 .client
@@ -670,7 +684,7 @@ pub async fn run(
                 );
             }
         }
-        StaffCommand::Board { .. } => unreachable!("handled above"),
+        StaffCommand::Board { .. } | StaffCommand::Dossier(_) => unreachable!("handled above"),
     }
     Ok(())
 }

@@ -2,8 +2,13 @@
 //! procedure catalogue: search (`/`), a procedure's public page (`/p/{code}`) and its
 //! QR code (`/p/{code}/qr.svg`, `/p/{code}/qr.png`); and the queue floor: the kiosk
 //! (`/kiosk/{center}`), the citizen's ticket page (`/t/{id}`) and the waiting hall's
-//! display screen (`/display/{center}`, live through `/display/{center}/events`).
+//! display screen (`/display/{center}`, live through `/display/{center}/events`); and the
+//! citizen's dossier: its public status page (`/d/{code}`, what the receipt's QR opens)
+//! with online payment and the satisfaction rating, the web feedback form
+//! (`/feedback/{center}`), the payment platform's callback (`/payments/callback`) and a
+//! demo payment platform (`/pay`) for `onestop up`.
 
+mod dossier;
 mod pages;
 mod queue;
 
@@ -33,6 +38,11 @@ pub struct Upstreams {
     /// Bearer JWT (role `kiosk`) sent with the kiosk's IssueTicket calls; the queue's
     /// other calls from the gateway need none.
     pub kiosk_token: Option<String>,
+    /// Shared secret of the payment callbacks' HMAC-SHA256 signature, for the demo
+    /// payment platform at `/pay` (when the dossier service's provider is the gateway
+    /// itself); `None`: `/pay` answers 404. Callbacks at `/payments/callback` are
+    /// verified by the dossier service, not with this.
+    pub payment_secret: Option<Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -53,7 +63,8 @@ pub fn router(upstreams: &Upstreams) -> Result<Router, tonic::transport::Error> 
         .route("/p/{code}/qr.svg", get(qr_svg))
         .route("/p/{code}/qr.png", get(qr_png))
         .with_state(state)
-        .merge(queue::routes(upstreams)?))
+        .merge(queue::routes(upstreams)?)
+        .merge(dossier::routes(upstreams)?))
 }
 
 /// Serves the gateway on `listener` until `shutdown` resolves.

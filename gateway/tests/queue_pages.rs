@@ -331,6 +331,7 @@ async fn start(queue_configured: bool) -> Stack {
         },
         dossier: String::new(),
         kiosk_token: Some(TOKEN.into()),
+        payment_secret: None,
     };
     tokio::spawn(onestop_gateway::serve(
         http,
@@ -776,6 +777,7 @@ async fn an_unreachable_queue_service_gives_503_pages_and_a_stream_to_retry() {
         queue,
         dossier: String::new(),
         kiosk_token: None,
+        payment_secret: None,
     };
     tokio::spawn(onestop_gateway::serve(
         http,

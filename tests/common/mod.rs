@@ -17,6 +17,7 @@ pub struct Suite {
     pub gateway: u16,
     pub catalogue: u16,
     pub queue: u16,
+    pub dossier: u16,
     pub dir: tempfile::TempDir,
 }
 
@@ -58,12 +59,13 @@ pub async fn http_get(port: u16, path: &str) -> (u16, String) {
 
 pub async fn start() -> Suite {
     let dir = tempfile::tempdir().unwrap();
-    let (gateway, catalogue, queue) = (free_port(), free_port(), free_port());
+    let (gateway, catalogue, queue, dossier) = (free_port(), free_port(), free_port(), free_port());
     let child = onestop(dir.path())
         .arg("up")
         .env("ONESTOP_PORTS__GATEWAY", gateway.to_string())
         .env("ONESTOP_PORTS__CATALOGUE", catalogue.to_string())
         .env("ONESTOP_PORTS__QUEUE", queue.to_string())
+        .env("ONESTOP_PORTS__DOSSIER", dossier.to_string())
         .stdout(std::fs::File::create(dir.path().join("up.log")).unwrap())
         .stderr(std::fs::File::create(dir.path().join("up.err")).unwrap())
         .spawn()
@@ -73,6 +75,7 @@ pub async fn start() -> Suite {
         gateway,
         catalogue,
         queue,
+        dossier,
         dir,
     };
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -117,6 +120,8 @@ impl Suite {
             .arg("staff")
             .args(args)
             .env("ONESTOP_PORTS__QUEUE", self.queue.to_string())
+            .env("ONESTOP_PORTS__CATALOGUE", self.catalogue.to_string())
+            .env("ONESTOP_PORTS__DOSSIER", self.dossier.to_string())
             .output()
             .unwrap();
         assert!(

@@ -89,7 +89,7 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
         ("receive", "receptionist", 2),
         ("forward", "receptionist", 4),
         ("assign", "leader", 4),
-        ("record_review", "specialist", 4),
+        ("review_approve", "specialist", 4),
         ("sign", "leader", 4),
         ("mark_result_ready", "specialist", 9),
         ("return_result", "receptionist", 10),

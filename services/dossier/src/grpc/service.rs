@@ -595,7 +595,12 @@ impl DossierService for DossierApi {
                     row.assignee, row.assignee
                 )));
             }
-            Ok(vec![Step::new("record_review", transition).note(r.note.trim())])
+            let name = match transition {
+                Transition::RecordReviewApprove => "review_approve",
+                Transition::RecordReviewRefuse => "review_refuse",
+                _ => "review_supplement_needed",
+            };
+            Ok(vec![Step::new(name, transition).note(r.note.trim())])
         })
         .await
     }
