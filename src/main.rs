@@ -4,6 +4,7 @@
 mod bench;
 mod demo_dossier;
 mod demo_queue;
+mod dossier_bench;
 mod import;
 mod queue_bench;
 mod runtime;
@@ -79,6 +80,9 @@ enum Command {
         /// Requests per measurement.
         #[arg(long, default_value_t = 2000)]
         requests: usize,
+        /// Dossiers to generate (`bench dossier`).
+        #[arg(long, default_value_t = 1_000_000)]
+        dossiers: usize,
         /// Also run on this PostgreSQL database (a temporary schema is used and dropped).
         #[arg(long, env = "ONESTOP_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
@@ -118,6 +122,8 @@ enum BenchTarget {
     Catalogue,
     /// Issue, call-next and board delivery on the queue floor.
     Queue,
+    /// ListDossiers and DossierStats over generated dossiers (PostgreSQL).
+    Dossier,
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
@@ -220,6 +226,7 @@ async fn run() -> anyhow::Result<()> {
             procedures,
             requests,
             postgres_url,
+            ..
         } => bench::catalogue(procedures, requests, postgres_url).await,
         Command::Bench {
             target: BenchTarget::Queue,
@@ -227,6 +234,13 @@ async fn run() -> anyhow::Result<()> {
             postgres_url,
             ..
         } => queue_bench::run(requests, postgres_url).await,
+        Command::Bench {
+            target: BenchTarget::Dossier,
+            requests,
+            dossiers,
+            postgres_url,
+            ..
+        } => dossier_bench::run(dossiers, requests, postgres_url).await,
     }
 }
 

@@ -160,6 +160,27 @@ pub async fn start_dossier(
     )))
 }
 
+/// The payment callbacks' secret for the gateway's demo payment platform (`/pay`), only
+/// when no payment provider is configured (the dossier service then sends citizens to
+/// `{public_base_url}/pay`); `None` otherwise.
+fn demo_payment_secret(config: &Config) -> anyhow::Result<Option<Vec<u8>>> {
+    if !config.payment.provider_url.is_empty() {
+        return Ok(None);
+    }
+    onestop_kit::auth::load_or_create_secret(
+        config.payment.secret.as_deref(),
+        &config.data_dir,
+        "payment-secret",
+    )
+    .map(Some)
+    .with_context(|| {
+        format!(
+            "cannot read or create {}/payment-secret",
+            config.data_dir.display()
+        )
+    })
+}
+
 /// `onestop up`: every service in one process.
 pub async fn up(config: Config) -> anyhow::Result<()> {
     let keys = keys(&config)?;
@@ -190,6 +211,7 @@ pub async fn up(config: Config) -> anyhow::Result<()> {
             queue: local_url(queue_addr),
             dossier: local_url(dossier_addr),
             kiosk_token: Some(kiosk_token(&keys)),
+            payment_secret: demo_payment_secret(&config)?,
         },
         shutdown.clone().wait(),
     ));
@@ -343,6 +365,7 @@ pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
         queue: config.queue_url(),
         dossier: config.dossier_url(),
         kiosk_token: Some(kiosk_token(&keys)),
+        payment_secret: demo_payment_secret(&config)?,
     };
     onestop_gateway::serve(listener, upstreams, shutdown.wait()).await?;
     Ok(())

@@ -127,7 +127,7 @@ pub enum StaffCommand {
     /// Today's figures (issued, served, waits, per line and counter).
     Stats,
     /// Dossiers, from reception to the return of results (the dossier service).
-    Dossier(crate::staff_dossier::DossierArgs),
+    Dossier(Box<crate::staff_dossier::DossierArgs>),
 }
 
 struct Session {
@@ -361,7 +361,7 @@ pub async fn run(
     };
     let command = match args.command {
         StaffCommand::Dossier(dossier) => {
-            return crate::staff_dossier::run(config, keys, caller, dossier).await;
+            return crate::staff_dossier::run(config, keys, caller, *dossier).await;
         }
         other => other,
     };

@@ -42,7 +42,12 @@ pub struct Caller {
 impl Caller {
     /// The centre acted for: `--center`, else the given token's centre, else muong-sai.
     pub fn center(&self) -> String {
-        if let Some(c) = self.center.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(c) = self
+            .center
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             return c.to_string();
         }
         self.token
@@ -147,10 +152,10 @@ pub enum DossierCommand {
         #[arg(long)]
         citizen_id: String,
         /// Applicant's mobile number.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         phone: String,
         /// Applicant's email.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         email: String,
         /// Applicant's address.
         #[arg(long)]
@@ -158,7 +163,8 @@ pub enum DossierCommand {
         /// How the dossier arrived.
         #[arg(long, value_enum, default_value = "counter")]
         channel: ChannelArg,
-        /// A component the citizen brought, as the procedure names it (repeat).
+        /// A component the citizen brought (repeat): its number in the procedure's list
+        /// (1, 2, …), its name, or a part of its name that only it contains.
         #[arg(long = "component")]
         components: Vec<String>,
         /// The citizen brought every required component (names read from the catalogue).
@@ -177,7 +183,7 @@ pub enum DossierCommand {
         #[arg(long)]
         rep_relation: Option<String>,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
     },
     /// Asks for missing items: guidance before receipt (form 02), status 5 after.
@@ -188,7 +194,7 @@ pub enum DossierCommand {
         #[arg(long = "item")]
         items: Vec<String>,
         /// A note for the citizen.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -198,11 +204,15 @@ pub enum DossierCommand {
     SupplementSubmit {
         /// Dossier id or code.
         id: String,
-        /// A component now provided (repeat).
+        /// A component now provided (repeat): its number as `show` lists it, its name,
+        /// or a part of its name that only it contains.
         #[arg(long = "component")]
         components: Vec<String>,
+        /// Every required component still missing is now provided.
+        #[arg(long)]
+        all_components: bool,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -213,7 +223,7 @@ pub enum DossierCommand {
         /// Dossier id or code.
         id: String,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -238,7 +248,7 @@ pub enum DossierCommand {
         #[arg(long)]
         department: String,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -252,7 +262,7 @@ pub enum DossierCommand {
         #[arg(long)]
         to: String,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -266,7 +276,7 @@ pub enum DossierCommand {
         #[arg(value_enum)]
         outcome: OutcomeArg,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -277,7 +287,7 @@ pub enum DossierCommand {
         /// Dossier id or code.
         id: String,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -302,7 +312,7 @@ pub enum DossierCommand {
         /// Dossier id or code.
         id: String,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -313,10 +323,10 @@ pub enum DossierCommand {
         /// Dossier id or code.
         id: String,
         /// Who collected it (default: the applicant).
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         received_by: String,
         /// A note for the history.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
         /// Fail if the dossier changed since this version.
         #[arg(long, default_value_t = 0)]
@@ -358,16 +368,16 @@ pub enum DossierCommand {
         #[arg(long, default_value_t = 0)]
         stage: i32,
         /// Assigned specialist.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         assignee: String,
         /// Procedure code.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         procedure: String,
         /// Only open dossiers past their appointment.
         #[arg(long)]
         overdue: bool,
         /// Code, applicant name or citizen ID contains this.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         text: String,
         /// Rows per page (server default 50, at most 500).
         #[arg(long, default_value_t = 0)]
@@ -434,13 +444,13 @@ pub enum DossierCommand {
         #[arg(long)]
         name_vi: String,
         /// English name.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         name_en: String,
         /// statutory, announced or provisional (default announced).
-        #[arg(long = "holiday-status", default_value = "")]
+        #[arg(long = "holiday-status", default_value = "", hide_default_value = true)]
         holiday_status: String,
         /// Where the day was announced.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         source: String,
     },
     /// Admin: removes a calendar day of `--center`.
@@ -461,13 +471,13 @@ pub enum DossierCommand {
         #[arg(long)]
         content: String,
         /// The dossier code it concerns.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         dossier: String,
     },
     /// The centre's feedback.
     FeedbackList {
         /// received, assigned or answered.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         status: String,
         /// Only those past their answer date.
         #[arg(long)]
@@ -680,6 +690,16 @@ fn summary(d: &pb::Dossier) -> String {
     if d.status == 4 && !d.assignee.is_empty() {
         line.push_str(&format!(" · giao / assigned {}", d.assignee));
     }
+    if d.status == 4 && d.review != pb::ReviewOutcome::Unspecified as i32 {
+        line.push_str(&format!(" · thẩm định / review: {}", review(d.review)));
+    }
+    if d.status == 4 && d.signed {
+        line.push_str(" · đã ký / signed");
+    }
+    if !d.missing_items.is_empty() && open(d.status) {
+        let n = d.missing_items.len();
+        line.push_str(&format!(" · cần bổ sung {n} mục / {n} items to bring"));
+    }
     if d.clock_paused && open(d.status) {
         line.push_str(" · tạm dừng tính hạn / clock paused");
     }
@@ -693,8 +713,9 @@ fn summary(d: &pb::Dossier) -> String {
     if d.status == 10 {
         line.push_str(&format!(" · trả lúc / returned {}", local(&d.returned_at)));
     }
+    // judged when the result is ready; a withdrawn or stopped dossier has no result to judge
     let t = timeliness(d.timeliness);
-    if !t.is_empty() {
+    if !t.is_empty() && matches!(d.status, 9 | 10) {
         line.push_str(&format!(" · {t}"));
     }
     line
@@ -736,14 +757,20 @@ fn print_dossier(d: &pb::Dossier) {
         row("email", "email", a.email.clone());
         row("địa chỉ", "address", a.address.clone());
     }
-    if let Some(r) = d.representative.as_ref().filter(|r| !r.full_name.is_empty()) {
+    if let Some(r) = d
+        .representative
+        .as_ref()
+        .filter(|r| !r.full_name.is_empty())
+    {
         row(
             "người đại diện",
             "representative",
             format!(
                 "{} ({}) CCCD {} {}",
                 r.full_name, r.relation, r.citizen_id, r.phone
-            ),
+            )
+            .trim_end()
+            .to_string(),
         );
     }
     row("kênh", "channel", channel(d.channel).to_string());
@@ -751,7 +778,11 @@ fn print_dossier(d: &pb::Dossier) {
     row("tiếp nhận", "received", local(&d.received_at));
     row("hẹn trả", "appointment", local(&d.due_at));
     if d.judged_due_at != d.due_at {
-        row("hạn tính đúng hạn", "judged against", local(&d.judged_due_at));
+        row(
+            "hạn tính đúng hạn",
+            "judged against",
+            local(&d.judged_due_at),
+        );
     }
     if d.clock_paused && open(d.status) {
         row("đồng hồ", "clock", "tạm dừng / paused".into());
@@ -759,7 +790,12 @@ fn print_dossier(d: &pb::Dossier) {
     row(
         "quá hạn",
         "overdue",
-        if d.overdue { "có / yes" } else { "không / no" }.into(),
+        if d.overdue {
+            "có / yes"
+        } else {
+            "không / no"
+        }
+        .into(),
     );
     if d.extended {
         row("gia hạn", "extended", "có / yes".into());
@@ -767,7 +803,9 @@ fn print_dossier(d: &pb::Dossier) {
     row("có kết quả", "result ready", local(&d.result_ready_at));
     row("đã trả", "returned", local(&d.returned_at));
     row("kết thúc", "ended", local(&d.ended_at));
-    row("đánh giá", "timeliness", timeliness(d.timeliness).into());
+    if matches!(d.status, 9 | 10) {
+        row("đánh giá", "timeliness", timeliness(d.timeliness).into());
+    }
     row("phòng chuyên môn", "department", d.department.clone());
     row("chuyên viên", "assignee", d.assignee.clone());
     if d.status >= 4 {
@@ -775,7 +813,12 @@ fn print_dossier(d: &pb::Dossier) {
         row(
             "ký duyệt",
             "signed",
-            if d.signed { "đã ký / yes" } else { "chưa / no" }.into(),
+            if d.signed {
+                "đã ký / yes"
+            } else {
+                "chưa / no"
+            }
+            .into(),
         );
     }
     row(
@@ -806,11 +849,16 @@ fn print_dossier(d: &pb::Dossier) {
         "components",
         format!("{provided}/{} đã nộp / provided", d.components.len()),
     );
-    for c in &d.components {
+    for (i, c) in d.components.iter().enumerate() {
         println!(
-            "    [{}] {}{}",
+            "  {:>3}. [{}] {}{}",
+            i + 1,
             if c.provided { "x" } else { " " },
-            if c.required { "" } else { "(không bắt buộc / optional) " },
+            if c.required {
+                ""
+            } else {
+                "(không bắt buộc / optional) "
+            },
             c.name
         );
     }
@@ -818,8 +866,11 @@ fn print_dossier(d: &pb::Dossier) {
         row(
             "cần bổ sung",
             "missing items",
-            d.missing_items.join("; "),
+            format!("{} mục / items", d.missing_items.len()),
         );
+        for item in &d.missing_items {
+            println!("    - {item}");
+        }
     }
     row("lý do", "reason", d.end_reason.clone());
     row("phiên bản", "version", d.version.to_string());
@@ -838,15 +889,22 @@ fn cut(text: &str, width: usize) -> String {
 }
 
 fn print_list_header() {
-    println!(
+    let line = format!(
         "{:<27} {:>2} {:<24} {:>2} {:<9} {:<22} {:<16} {:<10}",
-        "mã / code", "tt", "trạng thái / status", "gđ", "thủ tục", "người nộp / applicant",
-        "hẹn trả / due", "giao / to"
+        "mã / code",
+        "tt",
+        "trạng thái / status",
+        "gđ",
+        "thủ tục",
+        "người nộp / applicant",
+        "hẹn trả / due",
+        "giao / to"
     );
+    println!("{}", line.trim_end());
 }
 
 fn print_list_row(d: &pb::Dossier) {
-    println!(
+    let line = format!(
         "{:<27} {:>2} {:<24} {:>2} {:<9} {:<22} {:<16} {:<10}{}",
         key(d),
         d.status,
@@ -862,8 +920,13 @@ fn print_list_row(d: &pb::Dossier) {
         ),
         local(&d.due_at),
         cut(&d.assignee, 10),
-        if d.overdue { "  QUÁ HẠN / overdue" } else { "" }
+        if d.overdue {
+            "  QUÁ HẠN / overdue"
+        } else {
+            ""
+        }
     );
+    println!("{}", line.trim_end());
 }
 
 fn print_feedback(f: &pb::Feedback) {
@@ -875,7 +938,11 @@ fn print_feedback(f: &pb::Feedback) {
         f.contact,
         local(&f.received_at),
         local(&f.answer_due_at),
-        if f.overdue { "  QUÁ HẠN / overdue" } else { "" }
+        if f.overdue {
+            "  QUÁ HẠN / overdue"
+        } else {
+            ""
+        }
     );
     if !f.dossier_code.is_empty() {
         println!("  hồ sơ / dossier {}", f.dossier_code);
@@ -885,7 +952,11 @@ fn print_feedback(f: &pb::Feedback) {
         println!("  giao / assigned {}", f.assignee);
     }
     if !f.answer.is_empty() {
-        println!("  trả lời / answer ({}): {}", local(&f.answered_at), f.answer);
+        println!(
+            "  trả lời / answer ({}): {}",
+            local(&f.answered_at),
+            f.answer
+        );
     }
 }
 
@@ -996,7 +1067,10 @@ fn print_stats(group: &str, r: &pb::DossierStatsResponse) {
 struct Bearer(MetadataValue<Ascii>);
 
 impl Interceptor for Bearer {
-    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
         request
             .metadata_mut()
             .insert("authorization", self.0.clone());
@@ -1006,12 +1080,70 @@ impl Interceptor for Bearer {
 
 type Client = DossierServiceClient<InterceptedService<Channel, Bearer>>;
 
-/// The required component names of `procedure_code`, from the catalogue.
-async fn required_components(config: &Config, procedure_code: &str) -> anyhow::Result<Vec<String>> {
+/// Lowercase with single spaces, as the service compares component names.
+fn normalized(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The names as the procedure lists them: `3` is the third of `names`, a part of a name
+/// found in that name only stands for it; anything else is passed on for the service
+/// to judge.
+fn resolve_components(given: &[String], names: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for text in given.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+        let name = if let Ok(n) = text.parse::<usize>() {
+            anyhow::ensure!(
+                (1..=names.len()).contains(&n),
+                "--component {n}: thủ tục có {} thành phần — the procedure has {} components",
+                names.len(),
+                names.len()
+            );
+            names[n - 1].clone()
+        } else {
+            let wanted = normalized(text);
+            let hits: Vec<(usize, &String)> = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| normalized(n).contains(&wanted))
+                .collect();
+            let exact = names.iter().find(|n| normalized(n) == wanted);
+            match hits.as_slice() {
+                _ if exact.is_some() => exact.cloned().unwrap_or_default(),
+                [(_, one)] => one.to_string(),
+                [] => text.to_string(),
+                many => {
+                    let listed: Vec<String> = many
+                        .iter()
+                        .map(|(i, n)| format!("  {}. {}", i + 1, cut(n, 90)))
+                        .collect();
+                    anyhow::bail!(
+                        "--component «{text}» khớp nhiều thành phần; dùng số thứ tự — matches several components; give its number:\n{}",
+                        listed.join("\n")
+                    );
+                }
+            }
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The components of `procedure_code` as (name, required), from the catalogue.
+async fn procedure_components(
+    config: &Config,
+    procedure_code: &str,
+) -> anyhow::Result<Vec<(String, bool)>> {
     let server = config.catalogue_url();
     let mut catalogue = CatalogueServiceClient::connect(server.clone())
         .await
-        .with_context(|| format!("cannot reach the catalogue at {server}; is `onestop up` running?"))?;
+        .with_context(|| {
+            format!("cannot reach the catalogue at {server}; is `onestop up` running?")
+        })?;
     let p = catalogue
         .get_procedure(cat::GetProcedureRequest {
             code: procedure_code.trim().to_string(),
@@ -1020,17 +1152,10 @@ async fn required_components(config: &Config, procedure_code: &str) -> anyhow::R
         .await
         .map_err(fail)?
         .into_inner();
-    let required: Vec<String> = p
-        .components
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| c.name.clone())
-        .collect();
-    Ok(if required.is_empty() {
-        p.components.into_iter().map(|c| c.name).collect()
-    } else {
-        required
-    })
+    Ok(p.components
+        .into_iter()
+        .map(|c| (c.name, c.required))
+        .collect())
 }
 
 /// Runs one `onestop staff dossier` command.
@@ -1100,11 +1225,26 @@ async fn run_command(
             rep_relation,
             note,
         } => {
-            if all_components {
-                for c in required_components(config, &procedure_code).await? {
-                    if !components.contains(&c) {
-                        components.push(c);
+            if all_components || !components.is_empty() {
+                match procedure_components(config, &procedure_code).await {
+                    Ok(listed) => {
+                        let names: Vec<String> = listed.iter().map(|(n, _)| n.clone()).collect();
+                        components = resolve_components(&components, &names)?;
+                        if all_components {
+                            // every required one; every one when none is marked required
+                            let none_required = listed.iter().all(|(_, required)| !required);
+                            for (name, required) in listed {
+                                if (required || none_required) && !components.contains(&name) {
+                                    components.push(name);
+                                }
+                            }
+                        }
                     }
+                    // names typed in full still work without the catalogue
+                    Err(e) if !all_components => {
+                        eprintln!("không đọc được danh mục / catalogue not read: {e:#}");
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             let representative = rep_name.map(|full_name| pb::Representative {
@@ -1158,20 +1298,39 @@ async fn run_command(
         ),
         C::SupplementSubmit {
             id,
-            components,
+            mut components,
+            all_components,
             note,
             expected_version,
-        } => changed(
-            client
-                .submit_supplement(pb::SubmitSupplementRequest {
-                    id,
-                    provided_components: components,
-                    note,
-                    expected_version,
-                })
-                .await
-                .map_err(fail)?,
-        ),
+        } => {
+            if all_components || !components.is_empty() {
+                let d = client
+                    .get_dossier(pb::GetDossierRequest { id: id.clone() })
+                    .await
+                    .map_err(fail)?
+                    .into_inner();
+                let names: Vec<String> = d.components.iter().map(|c| c.name.clone()).collect();
+                components = resolve_components(&components, &names)?;
+                if all_components {
+                    for c in d.components.iter().filter(|c| c.required && !c.provided) {
+                        if !components.contains(&c.name) {
+                            components.push(c.name.clone());
+                        }
+                    }
+                }
+            }
+            changed(
+                client
+                    .submit_supplement(pb::SubmitSupplementRequest {
+                        id,
+                        provided_components: components,
+                        note,
+                        expected_version,
+                    })
+                    .await
+                    .map_err(fail)?,
+            );
+        }
         C::Receive {
             id,
             note,
@@ -1432,8 +1591,17 @@ async fn run_command(
                     e.actor,
                     e.role
                 );
-                if !e.note.trim().is_empty() {
-                    print!("  «{}»", e.note.trim());
+                // the service stores "department | note", "assignee | note": drop empty halves
+                let note = e
+                    .note
+                    .split(" | ")
+                    .map(str::trim)
+                    .filter(|part| !part.is_empty() && *part != "|")
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                let note = note.trim_end_matches('|').trim();
+                if !note.is_empty() {
+                    print!("  «{note}»");
                 }
                 println!();
                 if !e.clock_effect.is_empty() {
@@ -1704,6 +1872,30 @@ mod tests {
         };
         assert_eq!(caller.center(), "ban-hon");
         assert_eq!(Caller::default().center(), "muong-sai");
+    }
+
+    #[test]
+    fn components_by_number_part_or_name() {
+        let names: Vec<String> = [
+            "Tờ khai đăng ký khai sinh theo mẫu",
+            "Giấy chứng sinh",
+            "Giấy tờ tùy thân",
+        ]
+        .map(String::from)
+        .to_vec();
+        let given = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            resolve_components(&given(&["2", "tờ KHAI", "giấy chứng sinh", "2"]), &names).unwrap(),
+            vec![names[1].clone(), names[0].clone()]
+        );
+        // unknown text goes to the service, which names it
+        assert_eq!(
+            resolve_components(&given(&["Sổ hộ khẩu"]), &names).unwrap(),
+            given(&["Sổ hộ khẩu"])
+        );
+        let err = resolve_components(&given(&["giấy"]), &names).unwrap_err();
+        assert!(err.to_string().contains("2. Giấy chứng sinh"), "{err}");
+        assert!(resolve_components(&given(&["4"]), &names).is_err());
     }
 
     #[test]

@@ -97,12 +97,18 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
         "--all-components",
     ]);
     assert!(created.contains("trạng thái 1 "), "{created}");
-    assert!(!created.contains("thiếu"), "every component given: {created}");
+    assert!(
+        !created.contains("thiếu"),
+        "every component given: {created}"
+    );
     let id = first_word(&created);
     assert!(id.starts_with("hs_"), "{created}");
 
     let received = lan(&["receive", &id]);
-    assert!(received.contains("trạng thái 2 Đã tiếp nhận / received"), "{received}");
+    assert!(
+        received.contains("trạng thái 2 Đã tiếp nhận / received"),
+        "{received}"
+    );
     let code = first_word(&received);
     assert!(code.starts_with("000.34.25.H57-"), "{received}");
     // "… · hẹn trả HH:MM dd/mm/yyyy"
@@ -132,7 +138,10 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
     assert!(forwarded.contains("trạng thái 4 "), "{forwarded}");
 
     // a receptionist may not assign; the refusal says who may
-    let err = staff_fails(&suite, &["--as", "lan", "dossier", "assign", &code, "--to", "hoa"]);
+    let err = staff_fails(
+        &suite,
+        &["--as", "lan", "dossier", "assign", &code, "--to", "hoa"],
+    );
     assert!(err.contains("leader"), "{err}");
     let assigned = suite.staff(&[
         "--as", "minh", "--role", "leader", "dossier", "assign", &code, "--to", "hoa",
@@ -151,9 +160,7 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
         "đủ điều kiện",
     ]);
     assert!(reviewed.contains("trạng thái 4 "), "{reviewed}");
-    suite.staff(&[
-        "--as", "minh", "--role", "leader", "dossier", "sign", &code,
-    ]);
+    suite.staff(&["--as", "minh", "--role", "leader", "dossier", "sign", &code]);
     let ready = lan(&["ready", &code]);
     assert!(ready.contains("trạng thái 9 "), "{ready}");
     let returned = lan(&["return", &code]);
@@ -164,9 +171,19 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
         shown.contains("10 Đã trả kết quả / result returned"),
         "{shown}"
     );
-    assert!(shown.contains("Lò Văn Páo") && shown.contains(&id), "{shown}");
+    assert!(
+        shown.contains("Lò Văn Páo") && shown.contains(&id),
+        "{shown}"
+    );
     let history = lan(&["history", &code]);
-    for step in ["receive", "forward", "assign", "record_review", "sign", "return_result"] {
+    for step in [
+        "receive",
+        "forward",
+        "assign",
+        "record_review",
+        "sign",
+        "return_result",
+    ] {
         assert!(history.contains(step), "history has {step}: {history}");
     }
     let listed = lan(&["list", "--status", "10"]);

@@ -147,14 +147,20 @@ fn status_page(status: &tonic::Status) -> Response {
 /// 400 naming what is wrong with a malformed one.
 fn lookup_failed(code: &str, status: &tonic::Status) -> Response {
     match status.code() {
-        tonic::Code::NotFound => (StatusCode::NOT_FOUND, Html(pages::unknown_code(code))).into_response(),
+        tonic::Code::NotFound => {
+            (StatusCode::NOT_FOUND, Html(pages::unknown_code(code))).into_response()
+        }
         tonic::Code::InvalidArgument => {
             let problem = field_errors(status)
                 .into_iter()
                 .next()
                 .map(|e| e.said)
                 .unwrap_or_default();
-            (StatusCode::BAD_REQUEST, Html(pages::bad_code(code, &problem))).into_response()
+            (
+                StatusCode::BAD_REQUEST,
+                Html(pages::bad_code(code, &problem)),
+            )
+                .into_response()
         }
         _ => status_page(status),
     }

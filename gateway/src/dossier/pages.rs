@@ -73,7 +73,11 @@ impl Said {
         if self.vi == self.en {
             esc(&self.vi)
         } else {
-            format!("{}<br><span class=en>{}</span>", esc(&self.vi), esc(&self.en))
+            format!(
+                "{}<br><span class=en>{}</span>",
+                esc(&self.vi),
+                esc(&self.en)
+            )
         }
     }
 }
@@ -139,7 +143,13 @@ fn page(title: &str, body: &str) -> String {
 }
 
 const WEEKDAYS_VI: [&str; 7] = [
-    "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật",
+    "thứ Hai",
+    "thứ Ba",
+    "thứ Tư",
+    "thứ Năm",
+    "thứ Sáu",
+    "thứ Bảy",
+    "Chủ nhật",
 ];
 
 /// A time in Vietnam: `09:00 thứ Hai, 23/02/2026` and `09:00 Monday, 23/02/2026`.
@@ -197,9 +207,8 @@ fn payable(status: i32) -> bool {
 
 fn stages(d: &pb::PublicDossier) -> String {
     let current = d.stage.clamp(1, 5);
-    let mut out = format!(
-        "<ol class=stages aria-label=\"Giai đoạn {current}/5 — stage {current} of 5\">"
-    );
+    let mut out =
+        format!("<ol class=stages aria-label=\"Giai đoạn {current}/5 — stage {current} of 5\">");
     for (i, (vi, en)) in STAGES.iter().enumerate() {
         let n = i as i32 + 1;
         let (class, aria) = if n < current || (n == current && d.status == 10) {
@@ -277,11 +286,13 @@ fn lookup_form(code: &str) -> String {
 
 /// `GET /d`: a box to type a dossier code.
 pub fn lookup(code: &str, problem: Option<&Said>) -> String {
-    let mut body = String::from(
-        "<h1>Tra cứu hồ sơ <span class=en>/ Track your dossier</span></h1>",
-    );
+    let mut body =
+        String::from("<h1>Tra cứu hồ sơ <span class=en>/ Track your dossier</span></h1>");
     if let Some(p) = problem {
-        body.push_str(&format!("<div class=\"card problem\" role=alert>{}</div>", p.html()));
+        body.push_str(&format!(
+            "<div class=\"card problem\" role=alert>{}</div>",
+            p.html()
+        ));
     }
     body.push_str(&lookup_form(code));
     page("Tra cứu hồ sơ / Track your dossier", &body)
@@ -338,7 +349,11 @@ fn rating_section(d: &pb::PublicDossier, errors: &[FieldError], form: &RateForm)
         errors,
     ));
     if d.status != 10 {
-        return if errors.is_empty() { String::new() } else { out };
+        return if errors.is_empty() {
+            String::new()
+        } else {
+            out
+        };
     }
     if d.rated {
         out.push_str("<p class=card>Hồ sơ này đã được đánh giá. Cảm ơn bạn! <span class=en>/ This dossier has been rated. Thank you!</span></p>");
@@ -409,7 +424,11 @@ pub fn dossier(
         stages = stages(d),
     ));
     let mut rows = String::new();
-    rows.push_str(&date_row("Ngày tiếp nhận", "Received", d.received_at.as_ref()));
+    rows.push_str(&date_row(
+        "Ngày tiếp nhận",
+        "Received",
+        d.received_at.as_ref(),
+    ));
     if !ended_early(d.status) {
         rows.push_str(&date_row(
             "Ngày hẹn trả kết quả",
@@ -606,10 +625,7 @@ pub fn demo_pay(reference: &str, amount: i64, return_to: &str, back: Option<&str
         return_to = esc(return_to),
         back = back_link(back),
     );
-    page(
-        "Cổng thanh toán thử nghiệm / Demo payment platform",
-        &body,
-    )
+    page("Cổng thanh toán thử nghiệm / Demo payment platform", &body)
 }
 
 /// After a demo payment when there is no page to return to.
@@ -621,10 +637,7 @@ pub fn demo_paid(code: &str, amount: i64) -> String {
         s = seg(code),
         c = esc(code),
     );
-    page(
-        "Cổng thanh toán thử nghiệm / Demo payment platform",
-        &body,
-    )
+    page("Cổng thanh toán thử nghiệm / Demo payment platform", &body)
 }
 
 /// When the demo platform's payment was refused.
@@ -636,10 +649,7 @@ pub fn demo_pay_failed(reference: &str, amount: i64, problem: &Said, back: Optio
         table = demo_table(reference, amount),
         back = back_link(back),
     );
-    page(
-        "Cổng thanh toán thử nghiệm / Demo payment platform",
-        &body,
-    )
+    page("Cổng thanh toán thử nghiệm / Demo payment platform", &body)
 }
 
 #[cfg(test)]
@@ -654,7 +664,10 @@ mod tests {
         assert_eq!(s.vi, "chỉ đánh giá sau khi đã nhận kết quả");
         assert_eq!(s.en, "rate after the result has been returned");
         let s = Said::split("từ 1 đến 5 — from 1 to 5");
-        assert_eq!((s.vi.as_str(), s.en.as_str()), ("từ 1 đến 5", "from 1 to 5"));
+        assert_eq!(
+            (s.vi.as_str(), s.en.as_str()),
+            ("từ 1 đến 5", "from 1 to 5")
+        );
         let s = Said::split("failed precondition: hồ sơ không còn phí phải nộp — nothing is owed");
         assert_eq!(s.vi, "hồ sơ không còn phí phải nộp");
         let s = Said::split("plain");

@@ -184,9 +184,7 @@ fn no_demo_platform() -> Response {
 fn return_path(return_to: &str) -> Option<String> {
     let text = return_to.trim();
     let path = match text.split_once("://") {
-        Some((scheme, rest)) if scheme == "http" || scheme == "https" => {
-            &rest[rest.find('/')?..]
-        }
+        Some((scheme, rest)) if scheme == "http" || scheme == "https" => &rest[rest.find('/')?..],
         Some(_) => return None,
         None => text,
     };
@@ -215,7 +213,10 @@ pub(super) async fn demo_page(
         .into_response(),
         Err(said) => (
             StatusCode::BAD_REQUEST,
-            Html(crate::pages::error(400, &format!("{} / {}", said.vi, said.en))),
+            Html(crate::pages::error(
+                400,
+                &format!("{} / {}", said.vi, said.en),
+            )),
         )
             .into_response(),
     }
@@ -250,7 +251,10 @@ pub(super) async fn demo_pay(
         Err(said) => {
             return (
                 StatusCode::BAD_REQUEST,
-                Html(crate::pages::error(400, &format!("{} / {}", said.vi, said.en))),
+                Html(crate::pages::error(
+                    400,
+                    &format!("{} / {}", said.vi, said.en),
+                )),
             )
                 .into_response();
         }
