@@ -180,7 +180,7 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
         "receive",
         "forward",
         "assign",
-        "record_review",
+        "review_approve",
         "sign",
         "return_result",
     ] {
@@ -218,4 +218,77 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
     };
     assert_eq!(row("1.001193")[received_col], "1", "{csv}");
     assert_eq!(row("total")[received_col], "1", "{csv}");
+}
+
+/// `HH:MM dd/mm/yyyy` of the summary line's "hẹn trả …".
+fn appointment(summary: &str) -> chrono::NaiveDateTime {
+    let text = summary
+        .split("hẹn trả ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("an appointment in {summary}"))
+        .split(" · ")
+        .next()
+        .unwrap()
+        .trim();
+    chrono::NaiveDateTime::parse_from_str(text, "%H:%M %d/%m/%Y")
+        .unwrap_or_else(|e| panic!("`{text}`: {e}"))
+}
+
+#[tokio::test]
+async fn a_receipt_printed_after_the_admin_adds_a_holiday_skips_it() {
+    let suite = start().await;
+    wait_for_dossier_centre(&suite).await;
+    let lan = |args: &[&str]| {
+        let mut all = vec!["--as", "lan", "dossier"];
+        all.extend_from_slice(args);
+        suite.staff(&all)
+    };
+    let take = |name: &str| {
+        let created = lan(&[
+            "create",
+            "1.000593",
+            "--name",
+            name,
+            "--citizen-id",
+            "014090001234",
+            "--address",
+            "Bản Sại, xã Mường Sại",
+            "--all-components",
+        ]);
+        lan(&["receive", &first_word(&created)])
+    };
+    // a 5-working-day procedure received now
+    let before = appointment(&take("Lò Văn Páo"));
+    // the commune declares that appointment day a local holiday
+    let day = before.date().format("%Y-%m-%d").to_string();
+    suite.staff(&[
+        "--as",
+        "admin",
+        "--role",
+        "admin",
+        "dossier",
+        "holiday-set",
+        "--date",
+        &day,
+        "--kind",
+        "holiday",
+        "--name-vi",
+        "Lễ hội Xên bản",
+        "--name-en",
+        "Village festival",
+    ]);
+    let holidays = lan(&["holidays"]);
+    assert!(holidays.contains("Lễ hội Xên bản"), "{holidays}");
+    // the next receipt's appointment steps over it, and form 01 prints that date
+    let received = take("Quàng Thị Mai");
+    let after = appointment(&received);
+    assert!(after > before, "{after} after {before}");
+    assert_ne!(after.date(), before.date(), "not on the holiday");
+    let code = first_word(&received);
+    let out_dir = tempfile::tempdir().unwrap();
+    let path = out_dir.path().join("receipt.html");
+    lan(&["form", &code, "receipt", "--out", path.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains(&after.format("%d/%m/%Y").to_string()), "receipt shows {after}");
+    assert!(!html.contains(&before.format("%d/%m/%Y").to_string()), "not {before}");
 }

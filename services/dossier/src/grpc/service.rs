@@ -169,6 +169,16 @@ fn required(field: &str, text: &str) -> Result<String, ServiceError> {
     }
 }
 
+/// A history note: what the step names, then the staff's free text after ` | ` if any.
+fn with_note(head: &str, note: &str) -> String {
+    let note = note.trim();
+    if note.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} | {note}")
+    }
+}
+
 fn random_id(prefix: &str) -> String {
     let n: u64 = rand::rng().random();
     format!("{prefix}{n:016x}")
@@ -431,7 +441,7 @@ impl DossierService for DossierApi {
                 )
             };
             Ok(vec![
-                step.note(format!("{} | {}", items.join("; "), r.note.trim()))
+                step.note(with_note(&items.join("; "), &r.note))
                     .event("supplement_requested"),
             ])
         })
@@ -532,7 +542,7 @@ impl DossierService for DossierApi {
             row.assignee = assignee.clone();
             Ok(vec![
                 Step::new("assign", Transition::Assign)
-                    .note(format!("{assignee} | {}", r.note.trim())),
+                    .note(with_note(&assignee, &r.note)),
             ])
         })
         .await
@@ -549,7 +559,7 @@ impl DossierService for DossierApi {
             row.department = department.clone();
             let mut steps = vec![
                 Step::new("forward", Transition::Forward)
-                    .note(format!("{department} | {}", r.note.trim())),
+                    .note(with_note(&department, &r.note)),
             ];
             if row.owes_fees() {
                 steps.push(
@@ -713,7 +723,7 @@ impl DossierService for DossierApi {
             };
             Ok(vec![
                 Step::new("return_result", Transition::ReturnResult)
-                    .note(format!("{by} | {}", r.note.trim()))
+                    .note(with_note(&by, &r.note))
                     .event("result_returned"),
             ])
         })

@@ -267,7 +267,9 @@ where
                 row.due_at = Some(explained.due.timestamp_millis());
                 row.judged_due_at = Some(explained.judged_due.timestamp_millis());
                 row.clock_paused = i32::from(matches!(explained.state, ClockState::Paused { .. }));
-                if let Some(t) = explained.timeliness {
+                // judged when the result is ready, not when a dossier ends otherwise
+                let judged = matches!(step.transition, Some(Transition::MarkResultReady));
+                if let Some(t) = explained.timeliness.filter(|_| judged) {
                     row.timeliness = Some(timeliness_str(t).into());
                     timeliness = row.timeliness.clone();
                 }

@@ -82,6 +82,8 @@ const TABLES: &[&str] = &[
     )",
     "CREATE INDEX dossiers_by_status ON dossiers (center_id, status, created_at)",
     "CREATE INDEX dossiers_by_due ON dossiers (center_id, status, due_at)",
+    // the overdue list, most urgent first, read in index order (running clocks only)
+    "CREATE INDEX dossiers_running_by_due ON dossiers (center_id, due_at, id) WHERE status IN (2, 4)",
     "CREATE INDEX dossiers_by_assignee ON dossiers (center_id, assignee, created_at)",
     "CREATE INDEX dossiers_by_procedure ON dossiers (center_id, procedure_code, created_at)",
     "CREATE INDEX dossiers_by_created ON dossiers (center_id, created_at)",
@@ -106,7 +108,9 @@ const TABLES: &[&str] = &[
         timeliness TEXT NULL,
         PRIMARY KEY (dossier_id, seq)
     )",
-    "CREATE INDEX dossier_history_by_time ON dossier_history (center_id, at, transition)",
+    // statistics read only this index (every column they group or count by is in it)
+    "CREATE INDEX dossier_history_stats ON dossier_history
+        (center_id, transition, at, channel, timeliness, procedure_code, field_code, handler)",
     "CREATE TABLE dossier_payments (
         dossier_id TEXT NOT NULL,
         receipt_number TEXT NOT NULL,
