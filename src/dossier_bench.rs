@@ -68,10 +68,26 @@ async fn load(store: &Store, n: usize, now_ms: i64) -> anyhow::Result<()> {
     for (seq, transition, at, to, extra) in [
         (1, "create", "created_at", "1", ""),
         (2, "receive", "received_at", "2", ""),
-        (3, "mark_result_ready", "result_ready_at", "9", "AND result_ready_at IS NOT NULL"),
-        (4, "request_supplement", "received_at + 3600000", "5", "AND status = 5"),
+        (
+            3,
+            "mark_result_ready",
+            "result_ready_at",
+            "9",
+            "AND result_ready_at IS NOT NULL",
+        ),
+        (
+            4,
+            "request_supplement",
+            "received_at + 3600000",
+            "5",
+            "AND status = 5",
+        ),
     ] {
-        let timeliness = if transition == "mark_result_ready" { "timeliness" } else { "NULL" };
+        let timeliness = if transition == "mark_result_ready" {
+            "timeliness"
+        } else {
+            "NULL"
+        };
         db.execute_unprepared(&format!(
             "INSERT INTO dossier_history
              SELECT id, {seq}, center_id, {at}, 'bench', 'receptionist', '{transition}', 0, {to},
@@ -83,7 +99,8 @@ async fn load(store: &Store, n: usize, now_ms: i64) -> anyhow::Result<()> {
     }
     // what autovacuum does to a table in service: statistics and the visibility map
     db.execute_unprepared("VACUUM ANALYZE dossiers").await?;
-    db.execute_unprepared("VACUUM ANALYZE dossier_history").await?;
+    db.execute_unprepared("VACUUM ANALYZE dossier_history")
+        .await?;
     Ok(())
 }
 
@@ -107,16 +124,18 @@ where
     for i in 0..requests {
         let t = Instant::now();
         call(i).await;
-        hist.record(t.elapsed().as_micros().max(1) as u64).expect("record");
+        hist.record(t.elapsed().as_micros().max(1) as u64)
+            .expect("record");
     }
     Stats(hist)
 }
 
 fn authed<T>(token: &str, message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().expect("ascii"));
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ascii"),
+    );
     request
 }
 
@@ -132,7 +151,10 @@ pub async fn run(dossiers: usize, requests: usize, url: Option<String>) -> anyho
     let url = url.ok_or_else(|| {
         anyhow::anyhow!("the dossier benchmark runs on PostgreSQL: give --postgres-url (or ONESTOP_BENCH_POSTGRES_URL)")
     })?;
-    anyhow::ensure!(dossiers > 0 && requests > 0, "--dossiers and --requests must be positive");
+    anyhow::ensure!(
+        dossiers > 0 && requests > 0,
+        "--dossiers and --requests must be positive"
+    );
     let schema = format!("dossier_bench_{}", std::process::id());
     let target = DatabaseTarget {
         url: url.clone(),
@@ -178,7 +200,9 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
             keys: keys.clone(),
         },
     ));
-    let channel = tonic::transport::Endpoint::from_shared(addr)?.connect().await?;
+    let channel = tonic::transport::Endpoint::from_shared(addr)?
+        .connect()
+        .await?;
     let health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
     let client = DossierServiceClient::new(channel);
     let token = keys.issue("bench", Role::Leader, CENTER, chrono::Duration::hours(4));
@@ -212,7 +236,11 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
                 let mut client = client.clone();
                 let request = authed(&token, filter(i));
                 async move {
-                    let page = client.list_dossiers(request).await.expect("list").into_inner();
+                    let page = client
+                        .list_dossiers(request)
+                        .await
+                        .expect("list")
+                        .into_inner();
                     assert!(!page.dossiers.is_empty(), "the filter finds dossiers");
                 }
             })
@@ -270,7 +298,11 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
                     },
                 );
                 async move {
-                    let s = client.dossier_stats(request).await.expect("stats").into_inner();
+                    let s = client
+                        .dossier_stats(request)
+                        .await
+                        .expect("stats")
+                        .into_inner();
                     assert!(s.total.expect("total").received > 0);
                 }
             })
@@ -302,10 +334,16 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
             s.p(0.99) / pk.p(0.99)
         );
     }
-    let worst_list = [&by_status, &overdue, &by_assignee, &by_assignee_open, &by_procedure]
-        .iter()
-        .map(|s| s.p(0.99))
-        .fold(0.0, f64::max);
+    let worst_list = [
+        &by_status,
+        &overdue,
+        &by_assignee,
+        &by_assignee_open,
+        &by_procedure,
+    ]
+    .iter()
+    .map(|s| s.p(0.99))
+    .fold(0.0, f64::max);
     println!(
         "[postgres] aims: list p99 {worst_list:.1} ms (aim < 50 ms); monthly stats p99 {:.1} ms (aim < 200 ms)",
         month.p(0.99)

@@ -139,7 +139,12 @@ pub async fn start_dossier(
         &config.data_dir,
         "payment-secret",
     )
-    .with_context(|| format!("cannot read or create {}/payment-secret", config.data_dir.display()))?;
+    .with_context(|| {
+        format!(
+            "cannot read or create {}/payment-secret",
+            config.data_dir.display()
+        )
+    })?;
     let api = onestop_dossier::DossierApi::new(
         store.clone(),
         catalogue_url,
@@ -218,7 +223,13 @@ pub async fn up(config: Config) -> anyhow::Result<()> {
     seed_if_empty(&local_url(catalogue_addr), &keys).await?;
     crate::demo_queue::seed_if_empty(&local_url(queue_addr), &keys).await?;
     crate::demo_dossier::seed_if_empty(&local_url(dossier_addr), &keys).await?;
-    print_banner(&config, gateway_addr, catalogue_addr, queue_addr, dossier_addr);
+    print_banner(
+        &config,
+        gateway_addr,
+        catalogue_addr,
+        queue_addr,
+        dossier_addr,
+    );
     let (c, q, d, g) = tokio::join!(catalogue, queue, dossier, gateway);
     c??;
     q??;
@@ -347,8 +358,14 @@ pub async fn serve_dossier(config: Config) -> anyhow::Result<()> {
     let shutdown = Shutdown::on_signals();
     let listener = bind(&config, config.ports.dossier, "dossier").await?;
     let addr = listener.local_addr()?;
-    let handle =
-        start_dossier(&config, keys.clone(), listener, shutdown, &config.catalogue_url()).await?;
+    let handle = start_dossier(
+        &config,
+        keys.clone(),
+        listener,
+        shutdown,
+        &config.catalogue_url(),
+    )
+    .await?;
     println!("dossier listening on {addr}");
     handle.await??;
     Ok(())

@@ -289,6 +289,12 @@ async fn a_receipt_printed_after_the_admin_adds_a_holiday_skips_it() {
     let path = out_dir.path().join("receipt.html");
     lan(&["form", &code, "receipt", "--out", path.to_str().unwrap()]);
     let html = std::fs::read_to_string(&path).unwrap();
-    assert!(html.contains(&after.format("%d/%m/%Y").to_string()), "receipt shows {after}");
-    assert!(!html.contains(&before.format("%d/%m/%Y").to_string()), "not {before}");
+    assert!(
+        html.contains(&after.format("%d/%m/%Y").to_string()),
+        "receipt shows {after}"
+    );
+    assert!(
+        !html.contains(&before.format("%d/%m/%Y").to_string()),
+        "not {before}"
+    );
 }

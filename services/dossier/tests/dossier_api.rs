@@ -21,7 +21,10 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
     let created = d.create(MARRIAGE, &[FORM_MARRIAGE, SINGLE_STATUS]).await;
     assert_eq!(created.status, 1);
     assert_eq!(created.stage, 1);
-    assert_eq!(created.procedure_version, 1, "pins the catalogue's current version");
+    assert_eq!(
+        created.procedure_version, 1,
+        "pins the catalogue's current version"
+    );
     assert!(created.code.is_empty(), "no code before receipt");
     let received = d
         .client
@@ -36,7 +39,10 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
     assert_eq!((received.status, received.stage), (2, 3));
     // 5 working days; 14–22 February are the Tết break: Monday 23 February, 09:00
     assert_eq!(local(&received.due_at), "2026-02-23 09:00");
-    assert_eq!(received.public_url, format!("https://ttpvhcc.test/d/{}", received.code));
+    assert_eq!(
+        received.public_url,
+        format!("https://ttpvhcc.test/d/{}", received.code)
+    );
 
     let form = d
         .client
@@ -48,10 +54,16 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
         .unwrap()
         .into_inner();
     assert!(form.html.contains(&received.code));
-    assert!(form.html.contains("23/02/2026"), "the appointment is printed");
+    assert!(
+        form.html.contains("23/02/2026"),
+        "the appointment is printed"
+    );
     assert!(form.html.contains("<svg"), "with the QR code");
     assert!(form.html.contains(&received.public_url));
-    assert!(form.html.contains(FORM_MARRIAGE), "the components received are listed");
+    assert!(
+        form.html.contains(FORM_MARRIAGE),
+        "the components received are listed"
+    );
 
     d.review_and_sign(&received.code).await;
     d.clock.set(vn(2026, 2, 13, 10, 0));
@@ -184,7 +196,11 @@ async fn a_supplement_pauses_the_clock_and_moves_the_due_date_by_working_time() 
         .client
         .request_supplement(d.lan(pb::RequestSupplementRequest {
             id: id.clone(),
-            items: vec![SINGLE_STATUS.into(), format!(" {SINGLE_STATUS} "), "Ảnh 4x6".into()],
+            items: vec![
+                SINGLE_STATUS.into(),
+                format!(" {SINGLE_STATUS} "),
+                "Ảnh 4x6".into(),
+            ],
             note: "Cấp lại giấy xác nhận còn hạn".into(),
             ..Default::default()
         }))
@@ -193,7 +209,11 @@ async fn a_supplement_pauses_the_clock_and_moves_the_due_date_by_working_time() 
         .into_inner();
     assert_eq!(paused.status, 5);
     assert!(paused.clock_paused);
-    assert_eq!(paused.missing_items, [SINGLE_STATUS, "Ảnh 4x6"], "each item once");
+    assert_eq!(
+        paused.missing_items,
+        [SINGLE_STATUS, "Ảnh 4x6"],
+        "each item once"
+    );
     let form = d
         .client
         .render_form(d.lan(pb::RenderFormRequest {
@@ -203,7 +223,11 @@ async fn a_supplement_pauses_the_clock_and_moves_the_due_date_by_working_time() 
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(form.html.matches(SINGLE_STATUS).count(), 1, "listed once on form 02");
+    assert_eq!(
+        form.html.matches(SINGLE_STATUS).count(),
+        1,
+        "listed once on form 02"
+    );
 
     // two working days later the citizen brings it: the due date moves by 960 working minutes
     d.clock.set(vn(2026, 3, 5, 9, 0));
@@ -229,7 +253,12 @@ async fn a_supplement_pauses_the_clock_and_moves_the_due_date_by_working_time() 
         .into_inner();
     assert_eq!(explained.paused_working_minutes, 960);
     assert_eq!(local(&explained.original_due), "2026-03-09 09:00");
-    assert_eq!(explained.lines.len(), 3, "received, paused, resumed: {:?}", explained.lines);
+    assert_eq!(
+        explained.lines.len(),
+        3,
+        "received, paused, resumed: {:?}",
+        explained.lines
+    );
     let effects: Vec<_> = d
         .history(&id)
         .await
@@ -237,7 +266,10 @@ async fn a_supplement_pauses_the_clock_and_moves_the_due_date_by_working_time() 
         .filter(|h| !h.clock_effect.is_empty())
         .map(|h| h.transition)
         .collect();
-    assert_eq!(effects, ["receive", "request_supplement", "submit_supplement"]);
+    assert_eq!(
+        effects,
+        ["receive", "request_supplement", "submit_supplement"]
+    );
     d.stop().await;
 }
 
@@ -253,7 +285,10 @@ async fn bad_input_names_the_field_and_changes_nothing() {
     assert_eq!(err.code(), Code::InvalidArgument);
     let mut named = fields(&err);
     named.sort();
-    assert_eq!(named, ["applicant.citizen_id", "applicant.phone", "channel"]);
+    assert_eq!(
+        named,
+        ["applicant.citizen_id", "applicant.phone", "channel"]
+    );
     // an unknown procedure
     let err = d
         .client
@@ -292,7 +327,10 @@ async fn bad_input_names_the_field_and_changes_nothing() {
     assert_eq!(fields(&err), ["components"]);
     assert!(err.message().contains(SINGLE_STATUS), "{}", err.message());
     let after = d.get(&partial.id).await;
-    assert_eq!((after.status, after.version, after.code.as_str()), (1, partial.version, ""));
+    assert_eq!(
+        (after.status, after.version, after.code.as_str()),
+        (1, partial.version, "")
+    );
     assert_eq!(d.history(&partial.id).await.len(), 1);
 
     // a transition the state machine does not allow
@@ -380,7 +418,10 @@ async fn an_extension_prints_the_apology_and_still_counts_late() {
     assert_eq!(err.code(), Code::PermissionDenied);
     let extended = d
         .client
-        .extend_deadline(d.minh(extend(vn(2026, 12, 10, 9, 0), "Chờ kết quả xác minh của xã bạn")))
+        .extend_deadline(d.minh(extend(
+            vn(2026, 12, 10, 9, 0),
+            "Chờ kết quả xác minh của xã bạn",
+        )))
         .await
         .unwrap()
         .into_inner();
@@ -416,7 +457,11 @@ async fn an_extension_prints_the_apology_and_still_counts_late() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(ready.timeliness, pb::Timeliness::Late as i32, "an extension still counts late");
+    assert_eq!(
+        ready.timeliness,
+        pb::Timeliness::Late as i32,
+        "an extension still counts late"
+    );
     d.stop().await;
 }
 
@@ -457,32 +502,54 @@ async fn stale_writes_abort_and_only_the_assigned_specialist_reviews() {
         .unwrap();
     let err = d
         .client
-        .record_review(d.as_role(Role::Specialist, "tuan", pb::RecordReviewRequest {
-            id: dossier.id.clone(),
-            outcome: pb::ReviewOutcome::Approve as i32,
-            ..Default::default()
-        }))
+        .record_review(d.as_role(
+            Role::Specialist,
+            "tuan",
+            pb::RecordReviewRequest {
+                id: dossier.id.clone(),
+                outcome: pb::ReviewOutcome::Approve as i32,
+                ..Default::default()
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::FailedPrecondition);
     assert!(err.message().contains("ha"), "{}", err.message());
     // another centre's staff, a kiosk, nobody
-    let other = d.keys.issue("x", Role::Receptionist, "other-centre", chrono::Duration::hours(1));
+    let other = d.keys.issue(
+        "x",
+        Role::Receptionist,
+        "other-centre",
+        chrono::Duration::hours(1),
+    );
     let err = d
         .client
-        .get_dossier(with_token(&other, pb::GetDossierRequest { id: dossier.id.clone() }))
+        .get_dossier(with_token(
+            &other,
+            pb::GetDossierRequest {
+                id: dossier.id.clone(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::PermissionDenied);
     let err = d
         .client
-        .get_dossier(d.as_role(Role::Kiosk, "k", pb::GetDossierRequest { id: dossier.id.clone() }))
+        .get_dossier(d.as_role(
+            Role::Kiosk,
+            "k",
+            pb::GetDossierRequest {
+                id: dossier.id.clone(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::PermissionDenied);
     let err = d
         .client
-        .get_dossier(pb::GetDossierRequest { id: dossier.id.clone() })
+        .get_dossier(pb::GetDossierRequest {
+            id: dossier.id.clone(),
+        })
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unauthenticated);
@@ -499,7 +566,12 @@ async fn the_public_lookup_shows_status_and_dates_but_no_personal_data() {
         phone: "0987654321".into(),
         relation: "ủy quyền".into(),
     });
-    let created = d.client.create_dossier(d.lan(request)).await.unwrap().into_inner();
+    let created = d
+        .client
+        .create_dossier(d.lan(request))
+        .await
+        .unwrap()
+        .into_inner();
     let received = d
         .client
         .receive_dossier(d.lan(pb::ReceiveDossierRequest {
@@ -552,7 +624,9 @@ async fn the_public_lookup_shows_status_and_dates_but_no_personal_data() {
     // the internal id is not a lookup key, and a malformed code names the field
     let err = d
         .client
-        .lookup_dossier(pb::LookupDossierRequest { code: created.id.clone() })
+        .lookup_dossier(pb::LookupDossierRequest {
+            code: created.id.clone(),
+        })
         .await
         .unwrap_err();
     assert_eq!(fields(&err), ["code"]);
@@ -578,12 +652,17 @@ async fn fees_pause_the_clock_until_paid_at_the_counter_or_by_a_signed_callback(
     assert!(forwarded.clock_paused);
     let link = d
         .client
-        .create_payment_request(pb::CreatePaymentRequestRequest { id: dossier.code.clone() })
+        .create_payment_request(pb::CreatePaymentRequestRequest {
+            id: dossier.code.clone(),
+        })
         .await
         .unwrap()
         .into_inner();
     assert_eq!(link.amount_vnd, 50_000);
-    assert!(link.payment_url.starts_with("https://pay.test/checkout?ref="));
+    assert!(
+        link.payment_url
+            .starts_with("https://pay.test/checkout?ref=")
+    );
     assert!(link.qr_svg.contains("<svg"));
     // the platform's callback: a forged one is refused and changes nothing
     let body = serde_json::json!({
@@ -658,7 +737,12 @@ async fn statistics_count_from_the_history_by_channel_and_procedure() {
     }
     let mut online = create_request(LICENCE, &[REQUEST_FORM]);
     online.channel = pb::Channel::Online as i32;
-    let licence = d.client.create_dossier(d.lan(online)).await.unwrap().into_inner();
+    let licence = d
+        .client
+        .create_dossier(d.lan(online))
+        .await
+        .unwrap()
+        .into_inner();
     d.client
         .receive_dossier(d.lan(pb::ReceiveDossierRequest {
             id: licence.id.clone(),
@@ -667,7 +751,10 @@ async fn statistics_count_from_the_history_by_channel_and_procedure() {
         .await
         .unwrap();
     // the first on time (ready Monday 9 Nov morning, its due half-day), the second late
-    for (id, ready) in [(&ids[0], vn(2026, 11, 9, 10, 0)), (&ids[1], vn(2026, 11, 10, 9, 0))] {
+    for (id, ready) in [
+        (&ids[0], vn(2026, 11, 9, 10, 0)),
+        (&ids[1], vn(2026, 11, 10, 9, 0)),
+    ] {
         d.clock.set(vn(2026, 11, 3, 9, 0));
         d.review_and_sign(id).await;
         d.clock.set(ready);
@@ -714,19 +801,48 @@ async fn statistics_count_from_the_history_by_channel_and_procedure() {
         .total
         .unwrap();
     assert_eq!(total.received, 4);
-    assert_eq!((total.resolved_early, total.resolved_on_time, total.resolved_late), (0, 1, 1));
+    assert_eq!(
+        (
+            total.resolved_early,
+            total.resolved_on_time,
+            total.resolved_late
+        ),
+        (0, 1, 1)
+    );
     assert_eq!(total.on_time_percent, 50.0);
     assert_eq!(total.online_percent, 25.0);
     assert_eq!(total.in_progress, 2, "the third marriage and the licence");
     assert_eq!(total.overdue_now, 2, "both past due on 20 November");
     assert_eq!((total.ratings, total.satisfaction_percent), (2, 50.0));
-    let by_channel = d.client.dossier_stats(d.minh(stats("channel"))).await.unwrap().into_inner();
-    let keys: Vec<_> = by_channel.rows.iter().map(|r| (r.key.as_str(), r.received)).collect();
+    let by_channel = d
+        .client
+        .dossier_stats(d.minh(stats("channel")))
+        .await
+        .unwrap()
+        .into_inner();
+    let keys: Vec<_> = by_channel
+        .rows
+        .iter()
+        .map(|r| (r.key.as_str(), r.received))
+        .collect();
     assert_eq!(keys, [("counter", 3), ("online", 1)]);
-    let by_procedure = d.client.dossier_stats(d.minh(stats("procedure"))).await.unwrap().into_inner();
-    let marriage = by_procedure.rows.iter().find(|r| r.key == MARRIAGE).unwrap();
+    let by_procedure = d
+        .client
+        .dossier_stats(d.minh(stats("procedure")))
+        .await
+        .unwrap()
+        .into_inner();
+    let marriage = by_procedure
+        .rows
+        .iter()
+        .find(|r| r.key == MARRIAGE)
+        .unwrap();
     assert_eq!((marriage.received, marriage.resolved_late), (3, 1));
-    let err = d.client.dossier_stats(d.minh(stats("colour"))).await.unwrap_err();
+    let err = d
+        .client
+        .dossier_stats(d.minh(stats("colour")))
+        .await
+        .unwrap_err();
     assert_eq!(fields(&err), ["group_by"]);
     // overdue listing, most urgent first
     let overdue = d
@@ -749,7 +865,8 @@ async fn listing_pages_through_every_dossier_once_with_filters() {
     let mut d = spawn_at(vn(2026, 11, 26, 9, 0)).await;
     for i in 0..7 {
         d.clock.set(vn(2026, 11, 26, 9, i));
-        d.received(if i % 2 == 0 { MARRIAGE } else { LICENCE }).await;
+        d.received(if i % 2 == 0 { MARRIAGE } else { LICENCE })
+            .await;
     }
     let mut seen = Vec::new();
     let mut token = String::new();
@@ -917,17 +1034,29 @@ async fn due_soon_and_overdue_events_are_raised_once_by_the_replica_holding_the_
     let dossier = d.received(MARRIAGE).await; // due Thursday 3 December, 09:00
     let every = Duration::from_secs(60);
     d.clock.set(vn(2026, 12, 2, 10, 0));
-    let first = scan_once(&d.store, &d.clock, "replica-a", every).await.unwrap().unwrap();
+    let first = scan_once(&d.store, &d.clock, "replica-a", every)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((first.due_soon, first.overdue), (1, 0));
     assert!(
-        scan_once(&d.store, &d.clock, "replica-b", every).await.unwrap().is_none(),
+        scan_once(&d.store, &d.clock, "replica-b", every)
+            .await
+            .unwrap()
+            .is_none(),
         "another replica holds the lease"
     );
-    let again = scan_once(&d.store, &d.clock, "replica-a", every).await.unwrap().unwrap();
+    let again = scan_once(&d.store, &d.clock, "replica-a", every)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((again.due_soon, again.overdue), (0, 0), "raised once");
     d.clock.set(vn(2026, 12, 3, 10, 0));
     // the lease (2 minutes) has run out: replica b may scan now
-    let late = scan_once(&d.store, &d.clock, "replica-b", every).await.unwrap().unwrap();
+    let late = scan_once(&d.store, &d.clock, "replica-b", every)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((late.due_soon, late.overdue), (0, 1));
     #[derive(sea_orm::FromQueryResult)]
     struct Kind {
@@ -958,7 +1087,11 @@ async fn holidays_are_data_an_admin_edits_and_deadlines_follow() {
         .unwrap()
         .into_inner()
         .holidays;
-    assert!(listed.iter().any(|h| h.date == "2026-02-17" && h.kind == "holiday"));
+    assert!(
+        listed
+            .iter()
+            .any(|h| h.date == "2026-02-17" && h.kind == "holiday")
+    );
     assert!(listed.iter().any(|h| h.kind == "makeup_workday"));
     // the commune gives Monday 30 November off (a local festival)
     let err = d
@@ -998,7 +1131,11 @@ async fn holidays_are_data_an_admin_edits_and_deadlines_follow() {
         .await
         .unwrap();
     let dossier = d.received(MARRIAGE).await;
-    assert_eq!(local(&dossier.due_at), "2026-12-04 09:00", "one day later than without it");
+    assert_eq!(
+        local(&dossier.due_at),
+        "2026-12-04 09:00",
+        "one day later than without it"
+    );
     let deleted = d
         .client
         .delete_holiday(d.admin(pb::DeleteHolidayRequest {

@@ -25,7 +25,10 @@ async fn two_servers_receiving_at_once_never_hand_out_one_code_twice() {
             ..Default::default()
         });
         tasks.push(tokio::spawn(async move {
-            client.receive_dossier(request).await.map(|r| r.into_inner().code)
+            client
+                .receive_dossier(request)
+                .await
+                .map(|r| r.into_inner().code)
         }));
     }
     let mut codes = Vec::new();

@@ -73,7 +73,8 @@ fn natural_role(op: Op) -> Role {
 }
 
 fn ms(t: &Option<prost_types::Timestamp>) -> Option<i64> {
-    t.as_ref().map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
+    t.as_ref()
+        .map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
 }
 
 fn review_of(r: i32) -> Review {
@@ -86,8 +87,13 @@ fn review_of(r: i32) -> Review {
 }
 
 fn stage_of(n: i32) -> Stage {
-    [Stage::Reception, Stage::Preparation, Stage::Receipt, Stage::Review, Stage::Return]
-        [(n - 1) as usize]
+    [
+        Stage::Reception,
+        Stage::Preparation,
+        Stage::Receipt,
+        Stage::Review,
+        Stage::Return,
+    ][(n - 1) as usize]
 }
 
 /// The state the stored dossier claims to be in.
@@ -109,7 +115,9 @@ fn replay(entries: &[pb::HistoryEntry]) -> Result<DossierState, String> {
     for e in entries {
         let transition = match e.transition.as_str() {
             "create" => Transition::Create,
-            "request_supplement" if e.from_status == 1 => Transition::RequestSupplementBeforeReceipt,
+            "request_supplement" if e.from_status == 1 => {
+                Transition::RequestSupplementBeforeReceipt
+            }
             "request_supplement" => Transition::RequestSupplement,
             "submit_supplement" => Transition::SubmitSupplement,
             "receive" => Transition::Receive,
@@ -138,13 +146,21 @@ fn replay(entries: &[pb::HistoryEntry]) -> Result<DossierState, String> {
         state = apply(&state, &transition, role).map_err(|r| format!("entry {}: {r}", e.seq))?;
         let code = state.status.map(|s| i32::from(s.code())).unwrap_or(0);
         if code != e.to_status {
-            return Err(format!("entry {} says status {}, replay gives {code}", e.seq, e.to_status));
+            return Err(format!(
+                "entry {} says status {}, replay gives {code}",
+                e.seq, e.to_status
+            ));
         }
     }
     Ok(state)
 }
 
-async fn step(d: &mut TestDossier, id: &str, op: Op, role: Role) -> Result<pb::Dossier, tonic::Status> {
+async fn step(
+    d: &mut TestDossier,
+    id: &str,
+    op: Op,
+    role: Role,
+) -> Result<pb::Dossier, tonic::Status> {
     let who = match role {
         Role::Specialist => "ha",
         Role::Leader => "minh",
@@ -154,70 +170,174 @@ async fn step(d: &mut TestDossier, id: &str, op: Op, role: Role) -> Result<pb::D
     let c = &mut d.client;
     let id = id.to_string();
     let r = match op {
-        Op::RequestSupplement => c
-            .request_supplement(with_token(&token, pb::RequestSupplementRequest {
-                id,
-                items: vec![SINGLE_STATUS.into()],
-                ..Default::default()
-            }))
-            .await,
-        Op::SubmitSupplement => c
-            .submit_supplement(with_token(&token, pb::SubmitSupplementRequest {
-                id,
-                provided_components: vec![SINGLE_STATUS.into()],
-                ..Default::default()
-            }))
-            .await,
-        Op::Receive => c.receive_dossier(with_token(&token, pb::ReceiveDossierRequest { id, ..Default::default() })).await,
-        Op::Refuse => c
-            .refuse_dossier(with_token(&token, pb::RefuseDossierRequest { id, reason: "Không thuộc thẩm quyền".into(), ..Default::default() }))
-            .await,
-        Op::Forward => c
-            .forward_dossier(with_token(&token, pb::ForwardDossierRequest { id, department: "Kinh tế".into(), ..Default::default() }))
-            .await,
-        Op::Assign => c
-            .assign_dossier(with_token(&token, pb::AssignDossierRequest { id, assignee: "ha".into(), ..Default::default() }))
-            .await,
-        Op::Review(outcome) => c
-            .record_review(with_token(&token, pb::RecordReviewRequest { id, outcome, ..Default::default() }))
-            .await,
-        Op::Sign => c.sign_result(with_token(&token, pb::SignResultRequest { id, ..Default::default() })).await,
+        Op::RequestSupplement => {
+            c.request_supplement(with_token(
+                &token,
+                pb::RequestSupplementRequest {
+                    id,
+                    items: vec![SINGLE_STATUS.into()],
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::SubmitSupplement => {
+            c.submit_supplement(with_token(
+                &token,
+                pb::SubmitSupplementRequest {
+                    id,
+                    provided_components: vec![SINGLE_STATUS.into()],
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Receive => {
+            c.receive_dossier(with_token(
+                &token,
+                pb::ReceiveDossierRequest {
+                    id,
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Refuse => {
+            c.refuse_dossier(with_token(
+                &token,
+                pb::RefuseDossierRequest {
+                    id,
+                    reason: "Không thuộc thẩm quyền".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Forward => {
+            c.forward_dossier(with_token(
+                &token,
+                pb::ForwardDossierRequest {
+                    id,
+                    department: "Kinh tế".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Assign => {
+            c.assign_dossier(with_token(
+                &token,
+                pb::AssignDossierRequest {
+                    id,
+                    assignee: "ha".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Review(outcome) => {
+            c.record_review(with_token(
+                &token,
+                pb::RecordReviewRequest {
+                    id,
+                    outcome,
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Sign => {
+            c.sign_result(with_token(
+                &token,
+                pb::SignResultRequest {
+                    id,
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
         Op::Extend(days) => {
             let now = d.clock.now();
             // the next working morning `days` calendar days on, at 09:00
-            let mut date = now.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive() + Duration::days(days);
-            while matches!(chrono::Datelike::weekday(&date), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            let mut date = now
+                .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+                .date_naive()
+                + Duration::days(days);
+            while matches!(
+                chrono::Datelike::weekday(&date),
+                chrono::Weekday::Sat | chrono::Weekday::Sun
+            ) {
                 date += Duration::days(1);
             }
             let new_date = chrono_tz::Asia::Ho_Chi_Minh
                 .from_local_datetime(&date.and_hms_opt(9, 0, 0).unwrap())
                 .unwrap()
                 .with_timezone(&Utc);
-            c.extend_deadline(with_token(&token, pb::ExtendDeadlineRequest {
-                id,
-                new_date: Some(ts(new_date)),
-                reason: "Cần xác minh thêm".into(),
-                expected_version: 0,
-            }))
+            c.extend_deadline(with_token(
+                &token,
+                pb::ExtendDeadlineRequest {
+                    id,
+                    new_date: Some(ts(new_date)),
+                    reason: "Cần xác minh thêm".into(),
+                    expected_version: 0,
+                },
+            ))
             .await
         }
-        Op::Ready => c.mark_result_ready(with_token(&token, pb::MarkResultReadyRequest { id, ..Default::default() })).await,
-        Op::Return => c.return_result(with_token(&token, pb::ReturnResultRequest { id, ..Default::default() })).await,
-        Op::Withdraw => c
-            .withdraw_dossier(with_token(&token, pb::WithdrawDossierRequest { id, reason: "Công dân rút hồ sơ".into(), ..Default::default() }))
-            .await,
-        Op::Stop => c
-            .stop_dossier(with_token(&token, pb::StopDossierRequest { id, reason: "Dừng theo quy định".into(), ..Default::default() }))
-            .await,
+        Op::Ready => {
+            c.mark_result_ready(with_token(
+                &token,
+                pb::MarkResultReadyRequest {
+                    id,
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Return => {
+            c.return_result(with_token(
+                &token,
+                pb::ReturnResultRequest {
+                    id,
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Withdraw => {
+            c.withdraw_dossier(with_token(
+                &token,
+                pb::WithdrawDossierRequest {
+                    id,
+                    reason: "Công dân rút hồ sơ".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
+        Op::Stop => {
+            c.stop_dossier(with_token(
+                &token,
+                pb::StopDossierRequest {
+                    id,
+                    reason: "Dừng theo quy định".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+        }
         Op::PayCash => {
             let receipt = format!("BL-{}", d.clock.now().timestamp_millis());
-            c.record_payment(with_token(&token, pb::RecordPaymentRequest {
-                id,
-                method: "cash".into(),
-                amount_vnd: 50_000,
-                receipt_number: receipt,
-                ..Default::default()
-            }))
+            c.record_payment(with_token(
+                &token,
+                pb::RecordPaymentRequest {
+                    id,
+                    method: "cash".into(),
+                    amount_vnd: 50_000,
+                    receipt_number: receipt,
+                    ..Default::default()
+                },
+            ))
             .await
         }
     };
@@ -231,7 +351,10 @@ fn created_complete(script: &[(Op, Option<Role>, i64)]) -> bool {
 
 #[test]
 fn random_workflows_stay_in_the_table_replay_and_never_pull_dates_earlier() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let d = std::cell::RefCell::new(rt.block_on(spawn_at(vn(2026, 11, 2, 8, 0))));
     let cases = if backend() == "postgres" { 32 } else { 64 };
     let mut runner = TestRunner::new(Config {
@@ -281,7 +404,9 @@ fn random_workflows_stay_in_the_table_replay_and_never_pull_dates_earlier() {
                 (false, true) => &[FORM_MARRIAGE, SINGLE_STATUS],
                 (false, false) => &[FORM_MARRIAGE],
             };
-            let created = d.create(if licence { LICENCE } else { MARRIAGE }, components).await;
+            let created = d
+                .create(if licence { LICENCE } else { MARRIAGE }, components)
+                .await;
             let mut last_due: Option<i64> = None;
             let mut last_judged: Option<i64> = None;
             for (op, role, minutes) in script {
@@ -298,13 +423,21 @@ fn random_workflows_stay_in_the_table_replay_and_never_pull_dates_earlier() {
                         ];
                         prop_assert!(allowed.contains(&s.code()), "{op:?} by {role}: {s:?}");
                         let after = d.get(&created.id).await;
-                        prop_assert_eq!(before.version, after.version, "a refused {:?} changed the dossier", op);
+                        prop_assert_eq!(
+                            before.version,
+                            after.version,
+                            "a refused {:?} changed the dossier",
+                            op
+                        );
                     }
                 }
                 let stored = d.get(&created.id).await;
                 seen.borrow_mut().insert(stored.status);
                 let state = stored_state(&stored);
-                prop_assert!(state.is_consistent(), "unreachable state {state:?} after {op:?}");
+                prop_assert!(
+                    state.is_consistent(),
+                    "unreachable state {state:?} after {op:?}"
+                );
                 let history = d.history(&created.id).await;
                 let replayed = replay(&history).map_err(TestCaseError::fail)?;
                 prop_assert_eq!(replayed.status, state.status);
@@ -332,7 +465,10 @@ fn random_workflows_stay_in_the_table_replay_and_never_pull_dates_earlier() {
     // the scripts must get somewhere: received, in review, and past it
     let seen = seen.into_inner();
     for status in [1, 2, 4, 9, 10] {
-        assert!(seen.contains(&status), "no script reached status {status}: {seen:?}");
+        assert!(
+            seen.contains(&status),
+            "no script reached status {status}: {seen:?}"
+        );
     }
     rt.block_on(d.into_inner().stop());
 }

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::ServiceError;

@@ -19,11 +19,11 @@ use crate::domain::code::ProcedureCode;
 use crate::domain::import::{self, ImportFormat};
 use crate::domain::page_token::PageToken;
 use crate::domain::procedure::Level;
-use onestop_kit::qr;
 use crate::domain::search::SearchQuery;
 use crate::domain::versioning::UpsertPlan;
 use crate::store::SearchCache;
 use crate::store::queries::{self, ListFilter};
+use onestop_kit::qr;
 
 /// Largest import file accepted, in bytes.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;

@@ -541,8 +541,7 @@ impl DossierService for DossierApi {
         self.change(&claims, &r.id, r.expected_version, async |row, _| {
             row.assignee = assignee.clone();
             Ok(vec![
-                Step::new("assign", Transition::Assign)
-                    .note(with_note(&assignee, &r.note)),
+                Step::new("assign", Transition::Assign).note(with_note(&assignee, &r.note)),
             ])
         })
         .await
@@ -558,8 +557,7 @@ impl DossierService for DossierApi {
         self.change(&claims, &r.id, r.expected_version, async |row, l| {
             row.department = department.clone();
             let mut steps = vec![
-                Step::new("forward", Transition::Forward)
-                    .note(with_note(&department, &r.note)),
+                Step::new("forward", Transition::Forward).note(with_note(&department, &r.note)),
             ];
             if row.owes_fees() {
                 steps.push(

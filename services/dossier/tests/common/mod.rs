@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
+use onestop_dossier::{DossierApi, Migrator, PaymentSettings, Store};
 use onestop_kit::auth::TokenKeys;
 use onestop_kit::database::{DatabaseTarget, connect_and_migrate, drop_schema};
 use onestop_kit::server::{ServeOptions, serve};
@@ -18,7 +19,6 @@ use onestop_proto::catalogue::v1 as cat;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use onestop_proto::dossier::v1 as pb;
 use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
-use onestop_dossier::{DossierApi, Migrator, PaymentSettings, Store};
 use tonic::transport::Channel;
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
@@ -66,7 +66,12 @@ fn unique() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    format!("{:x}{:x}{}", nanos, std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{:x}{:x}{}",
+        nanos,
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub fn backend() -> &'static str {
@@ -98,13 +103,27 @@ pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
     request
 }
 
-fn procedure(code: &str, name: &str, days: f64, fee: i64, components: &[(&str, bool)]) -> cat::Procedure {
+fn procedure(
+    code: &str,
+    name: &str,
+    days: f64,
+    fee: i64,
+    components: &[(&str, bool)],
+) -> cat::Procedure {
     cat::Procedure {
         code: code.into(),
         name: name.into(),
         field: Some(cat::Field {
-            code: if code == MARRIAGE { "ho-tich".into() } else { "thuong-mai".into() },
-            name: if code == MARRIAGE { "Hộ tịch".into() } else { "Thương mại".into() },
+            code: if code == MARRIAGE {
+                "ho-tich".into()
+            } else {
+                "thuong-mai".into()
+            },
+            name: if code == MARRIAGE {
+                "Hộ tịch".into()
+            } else {
+                "Thương mại".into()
+            },
             procedure_count: 0,
         }),
         level: cat::Level::Commune as i32,
@@ -135,7 +154,9 @@ async fn start_catalogue(keys: &TokenKeys, dir: &tempfile::TempDir) -> String {
         schema: None,
         max_connections: 4,
     };
-    let db = connect_and_migrate::<onestop_catalogue::Migrator>(&target).await.unwrap();
+    let db = connect_and_migrate::<onestop_catalogue::Migrator>(&target)
+        .await
+        .unwrap();
     let api = onestop_catalogue::CatalogueApi::new(db, "https://ttpvhcc.test".to_string());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -159,9 +180,19 @@ async fn start_catalogue(keys: &TokenKeys, dir: &tempfile::TempDir) -> String {
             "Đăng ký kết hôn",
             5.0,
             0,
-            &[(FORM_MARRIAGE, true), (SINGLE_STATUS, true), (ID_COPY, false)],
+            &[
+                (FORM_MARRIAGE, true),
+                (SINGLE_STATUS, true),
+                (ID_COPY, false),
+            ],
         ),
-        procedure(LICENCE, "Cấp giấy phép kinh doanh", 3.0, 50_000, &[(REQUEST_FORM, true)]),
+        procedure(
+            LICENCE,
+            "Cấp giấy phép kinh doanh",
+            3.0,
+            50_000,
+            &[(REQUEST_FORM, true)],
+        ),
     ] {
         client
             .upsert_procedure(with_token(
@@ -291,7 +322,8 @@ impl TestDossier {
     }
 
     pub fn token(&self, role: Role, who: &str) -> String {
-        self.keys.issue(who, role, CENTER, chrono::Duration::hours(12))
+        self.keys
+            .issue(who, role, CENTER, chrono::Duration::hours(12))
     }
 
     pub fn as_role<T>(&self, role: Role, who: &str, message: T) -> tonic::Request<T> {
@@ -320,7 +352,11 @@ impl TestDossier {
     /// A counter dossier of `procedure` with the given components.
     pub async fn create(&mut self, procedure: &str, components: &[&str]) -> pb::Dossier {
         let request = self.lan(create_request(procedure, components));
-        self.client.create_dossier(request).await.unwrap().into_inner()
+        self.client
+            .create_dossier(request)
+            .await
+            .unwrap()
+            .into_inner()
     }
 
     /// Creates with every required component and receives it now.
@@ -335,7 +371,11 @@ impl TestDossier {
             id: d.id,
             ..Default::default()
         });
-        self.client.receive_dossier(request).await.unwrap().into_inner()
+        self.client
+            .receive_dossier(request)
+            .await
+            .unwrap()
+            .into_inner()
     }
 
     pub async fn get(&mut self, id: &str) -> pb::Dossier {
@@ -345,7 +385,12 @@ impl TestDossier {
 
     pub async fn history(&mut self, id: &str) -> Vec<pb::HistoryEntry> {
         let request = self.lan(pb::GetDossierHistoryRequest { id: id.into() });
-        self.client.get_dossier_history(request).await.unwrap().into_inner().entries
+        self.client
+            .get_dossier_history(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .entries
     }
 
     /// Forward (counter), assign to Hà (leader), approve (Hà), sign (leader).
