@@ -346,7 +346,7 @@ async fn step(
 
 /// A quarter of the scripts start from an incomplete marriage dossier.
 fn created_complete(script: &[(Op, Option<Role>, i64)]) -> bool {
-    script.len() % 4 != 0
+    !script.len().is_multiple_of(4)
 }
 
 #[test]
