@@ -1,7 +1,8 @@
 //! The queue pages in a real browser (headless Chromium driven over the DevTools
 //! protocol): the display screen draws the board it gets over Server-Sent Events and
 //! shows a call made afterwards, live; the ticket page a citizen opens from the QR
-//! shows the number; the kiosk lists the lines with who waits.
+//! shows the number; the kiosk lists the lines with who waits. A dossier's public
+//! status page and its printed receipt (form 01, with its QR code) render too.
 //!
 //! Needs a browser, so it is not in the default run: `.ci/run` installs Chromium and
 //! runs `ONESTOP_TEST_CHROMIUM=/usr/bin/chromium cargo test --test browser_pages --
@@ -128,6 +129,17 @@ impl Browser {
             .to_string()
     }
 
+    /// The value of a JavaScript expression in the page.
+    async fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let r = self
+            .call(
+                "Runtime.evaluate",
+                serde_json::json!({"expression": expression, "returnByValue": true}),
+            )
+            .await;
+        r["result"]["result"]["value"].clone()
+    }
+
     /// Waits until the page's visible text contains `needle`; the text, or a panic.
     async fn wait_for(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -225,5 +237,73 @@ async fn the_display_shows_calls_live_and_the_ticket_pages_render_in_a_browser()
     assert!(
         kiosk.contains("Người cao tuổi"),
         "priority choices are offered: {kiosk}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a browser: ONESTOP_TEST_CHROMIUM=/usr/bin/chromium (run by .ci/run)"]
+async fn a_dossier_status_page_and_its_printed_receipt_render_in_a_browser() {
+    let suite = start().await;
+    suite.wait_for_dossier_centre().await;
+    let created = suite.staff(&[
+        "--as",
+        "lan",
+        "dossier",
+        "create",
+        "1.000593",
+        "--name",
+        "Lò Văn Páo",
+        "--citizen-id",
+        "014090001234",
+        "--phone",
+        "0912345678",
+        "--address",
+        "Bản Sại, xã Mường Sại",
+        "--all-components",
+    ]);
+    let id = created.split_whitespace().next().unwrap().to_string();
+    let received = suite.staff(&["--as", "lan", "dossier", "receive", &id]);
+    let code = received.split_whitespace().next().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("receipt.html");
+    suite.staff(&[
+        "--as",
+        "lan",
+        "dossier",
+        "form",
+        &code,
+        "receipt",
+        "--out",
+        form.to_str().unwrap(),
+    ]);
+
+    let mut browser = Browser::launch().await;
+    browser
+        .open(&format!("http://127.0.0.1:{}/d/{code}", suite.gateway))
+        .await;
+    let page = browser.wait_for(&code).await;
+    assert!(page.contains("Đã tiếp nhận"), "{page}");
+    for personal in ["Lò Văn Páo", "014090001234", "0912345678", "Bản Sại"] {
+        assert!(
+            !page.contains(personal),
+            "`{personal}` on the public page:\n{page}"
+        );
+    }
+    browser.open(&format!("file://{}", form.display())).await;
+    let printed = browser.wait_for(&code).await;
+    assert!(
+        printed.to_lowercase().contains("giấy tiếp nhận hồ sơ"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("Lò Văn Páo"),
+        "the citizen's own receipt names them"
+    );
+    let qr_width = browser
+        .eval("(() => { const s = document.querySelector('svg'); return s ? s.getBoundingClientRect().width : 0; })()")
+        .await;
+    assert!(
+        qr_width.as_f64().unwrap_or(0.0) > 50.0,
+        "the QR code is drawn: {qr_width}"
     );
 }

@@ -5,32 +5,8 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use chrono::{Days, FixedOffset, Utc};
 use common::*;
-use onestop_proto::dossier::v1 as pb;
-use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
-
-/// The demo centre's dossier settings are registered right after the queue's; wait for them.
-async fn wait_for_dossier_centre(suite: &Suite) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(mut client) =
-            DossierServiceClient::connect(format!("http://127.0.0.1:{}", suite.dossier)).await
-            && let Ok(r) = client.list_centers(pb::ListCentersRequest {}).await
-            && r.into_inner().centers.iter().any(|c| c.id == "muong-sai")
-        {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the dossier service did not register muong-sai:\n{}",
-            std::fs::read_to_string(suite.dir.path().join("up.err")).unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// Runs `onestop staff …` expecting a failure; returns stderr.
 fn staff_fails(suite: &Suite, args: &[&str]) -> String {
@@ -57,7 +33,7 @@ fn first_word(summary: &str) -> String {
 #[tokio::test]
 async fn a_dossier_goes_from_the_counter_to_the_citizen() {
     let suite = start().await;
-    wait_for_dossier_centre(&suite).await;
+    suite.wait_for_dossier_centre().await;
     let lan = |args: &[&str]| {
         let mut all = vec!["--as", "lan", "dossier"];
         all.extend_from_slice(args);
@@ -237,7 +213,7 @@ fn appointment(summary: &str) -> chrono::NaiveDateTime {
 #[tokio::test]
 async fn a_receipt_printed_after_the_admin_adds_a_holiday_skips_it() {
     let suite = start().await;
-    wait_for_dossier_centre(&suite).await;
+    suite.wait_for_dossier_centre().await;
     let lan = |args: &[&str]| {
         let mut all = vec!["--as", "lan", "dossier"];
         all.extend_from_slice(args);

@@ -115,6 +115,29 @@ pub async fn start() -> Suite {
 
 impl Suite {
     /// Runs `onestop staff …` against this suite; stdout, or a panic with stderr.
+    /// Waits until the dossier service has registered the demo centre (it is seeded
+    /// right after the queue).
+    pub async fn wait_for_dossier_centre(&self) {
+        use onestop_proto::dossier::v1 as dpb;
+        use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(mut client) =
+                DossierServiceClient::connect(format!("http://127.0.0.1:{}", self.dossier)).await
+                && let Ok(r) = client.list_centers(dpb::ListCentersRequest {}).await
+                && r.into_inner().centers.iter().any(|c| c.id == "muong-sai")
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the dossier service did not register muong-sai:\n{}",
+                std::fs::read_to_string(self.dir.path().join("up.err")).unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     pub fn staff(&self, args: &[&str]) -> String {
         let out = onestop(self.dir.path())
             .arg("staff")
