@@ -140,10 +140,7 @@ fn authed<T>(token: &str, message: T) -> tonic::Request<T> {
 }
 
 fn ts(ms: i64) -> Option<prost_types::Timestamp> {
-    Some(prost_types::Timestamp {
-        seconds: ms / 1000,
-        nanos: 0,
-    })
+    Some(onestop_kit::wire::ts(ms))
 }
 
 /// Runs the dossier benchmark on PostgreSQL at `url` (a temporary schema, dropped after).

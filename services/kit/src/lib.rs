@@ -13,6 +13,7 @@ pub mod server;
 pub mod shutdown;
 pub mod sql;
 pub mod telemetry;
+pub mod wire;
 
 pub use auth::{Claims, Role};
 pub use clock::Clock;

@@ -7,13 +7,7 @@ use onestop_proto::dossier::v1 as pb;
 use crate::domain::status::DossierStatus;
 use crate::store::rows::{DossierRow, FeedbackRow, HistoryRow, HolidayRow, PaymentRow, instant};
 
-/// Epoch milliseconds as a wire timestamp.
-pub fn ts(ms: i64) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: ms.div_euclid(1000),
-        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
-    }
-}
+pub use onestop_kit::wire::ts;
 
 /// An optional instant as an optional wire timestamp.
 pub fn ots(ms: Option<i64>) -> Option<prost_types::Timestamp> {

@@ -53,7 +53,7 @@ pub async fn render(
     let history = tx::history(&store.db, &row.id).await?;
     let last =
         |name: &str| -> Option<&HistoryRow> { history.iter().rev().find(|h| h.transition == name) };
-    let ledger = tx::ledger(&store.db, &row.id).await?;
+    let ledger = tx::ledger(&history)?;
     let original_due = if ledger.is_empty() {
         None
     } else {

@@ -125,6 +125,29 @@ impl DossierApi {
         }
     }
 
+    /// Ends a dossier with a written reason (refused, withdrawn, stopped); a running or
+    /// paused clock stops with it.
+    async fn end(
+        &self,
+        claims: &Claims,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
+        name: &'static str,
+        transition: Transition,
+    ) -> Result<Response<pb::Dossier>, Status> {
+        let reason = required("reason", reason)?;
+        self.change(claims, id, expected_version, async |row, l| {
+            row.end_reason = reason.clone();
+            let mut step = Step::new(name, transition).note(reason);
+            if let Some(stop) = clock_stop_if_running(l) {
+                step = step.clock(stop);
+            }
+            Ok(vec![step])
+        })
+        .await
+    }
+
     /// Runs one change on `key` by the caller.
     async fn change<F>(
         &self,
@@ -523,11 +546,14 @@ impl DossierService for DossierApi {
     ) -> Result<Response<pb::Dossier>, Status> {
         let claims = staff(&request)?;
         let r = request.into_inner();
-        let reason = required("reason", &r.reason)?;
-        self.change(&claims, &r.id, r.expected_version, async |row, _| {
-            row.end_reason = reason.clone();
-            Ok(vec![Step::new("refuse", Transition::Refuse).note(reason)])
-        })
+        self.end(
+            &claims,
+            &r.id,
+            r.expected_version,
+            &r.reason,
+            "refuse",
+            Transition::Refuse,
+        )
         .await
     }
 
@@ -734,15 +760,14 @@ impl DossierService for DossierApi {
     ) -> Result<Response<pb::Dossier>, Status> {
         let claims = staff(&request)?;
         let r = request.into_inner();
-        let reason = required("reason", &r.reason)?;
-        self.change(&claims, &r.id, r.expected_version, async |row, l| {
-            row.end_reason = reason.clone();
-            let mut step = Step::new("withdraw", Transition::Withdraw).note(reason);
-            if let Some(stop) = clock_stop_if_running(l) {
-                step = step.clock(stop);
-            }
-            Ok(vec![step])
-        })
+        self.end(
+            &claims,
+            &r.id,
+            r.expected_version,
+            &r.reason,
+            "withdraw",
+            Transition::Withdraw,
+        )
         .await
     }
 
@@ -752,15 +777,14 @@ impl DossierService for DossierApi {
     ) -> Result<Response<pb::Dossier>, Status> {
         let claims = staff(&request)?;
         let r = request.into_inner();
-        let reason = required("reason", &r.reason)?;
-        self.change(&claims, &r.id, r.expected_version, async |row, l| {
-            row.end_reason = reason.clone();
-            let mut step = Step::new("stop", Transition::Stop).note(reason);
-            if let Some(stop) = clock_stop_if_running(l) {
-                step = step.clock(stop);
-            }
-            Ok(vec![step])
-        })
+        self.end(
+            &claims,
+            &r.id,
+            r.expected_version,
+            &r.reason,
+            "stop",
+            Transition::Stop,
+        )
         .await
     }
 
@@ -857,7 +881,7 @@ impl DossierService for DossierApi {
         tx::check_center(&claims, &row.center_id)?;
         let center = tx::center(&self.store.db, &row.center_id).await?;
         let cal = tx::calendar(&self.store.db, &center).await?;
-        let ledger = tx::ledger(&self.store.db, &row.id).await?;
+        let ledger = tx::ledger(&tx::history(&self.store.db, &row.id).await?)?;
         if ledger.is_empty() {
             return Err(ServiceError::FailedPrecondition(
                 "hồ sơ chưa được tiếp nhận nên chưa tính hạn — not received yet, no deadline"

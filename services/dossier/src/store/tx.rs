@@ -132,13 +132,10 @@ pub async fn calendar(
     calendar_of(center, &rows)
 }
 
-/// The clock ledger of a dossier, in order.
-pub async fn ledger(
-    c: &impl ConnectionTrait,
-    dossier_id: &str,
-) -> Result<Vec<ClockEvent>, ServiceError> {
-    let rows: Vec<HistoryRow> = history(c, dossier_id).await?;
-    rows.iter()
+/// The clock ledger held in a dossier's history, in order.
+pub fn ledger(history: &[HistoryRow]) -> Result<Vec<ClockEvent>, ServiceError> {
+    history
+        .iter()
         .filter_map(|r| r.clock_event.as_deref())
         .map(|text| {
             serde_json::from_str(text)
@@ -224,7 +221,8 @@ where
     check_center(claims, &row.center_id)?;
     let center = center(&txn, &row.center_id).await?;
     let cal = calendar(&txn, &center).await?;
-    let mut events = ledger(&txn, &row.id).await?;
+    let past = history(&txn, &row.id).await?;
+    let mut events = ledger(&past)?;
     let clock = if events.is_empty() {
         None
     } else {
@@ -242,14 +240,7 @@ where
     };
     // `decide` leaves the status columns alone: the steps below move them
     let mut state = row.state()?;
-    let mut seq: i32 = one::<SeqRow>(
-        &txn,
-        "SELECT COALESCE(MAX(seq), 0) AS seq FROM dossier_history WHERE dossier_id = $1",
-        vec![row.id.clone().into()],
-    )
-    .await?
-    .map(|r| r.seq)
-    .unwrap_or(0);
+    let mut seq = past.last().map_or(0, |h| h.seq);
     let mut outbox = Vec::new();
     for step in steps {
         let from = state;
@@ -324,11 +315,6 @@ where
     }
     txn.commit().await?;
     Ok(row)
-}
-
-#[derive(sea_orm::FromQueryResult)]
-struct SeqRow {
-    seq: i32,
 }
 
 fn status_code(state: &DossierState) -> i32 {

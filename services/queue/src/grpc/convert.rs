@@ -14,18 +14,7 @@ use crate::domain::validate::check_id;
 use crate::store::read::TicketView;
 use crate::store::rows::{BoardEventRow, Center, CounterRow, LineRow, TicketRow};
 
-/// Epoch milliseconds as a protobuf timestamp.
-pub fn ts(ms: i64) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: ms.div_euclid(1000),
-        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
-    }
-}
-
-/// A protobuf timestamp as epoch milliseconds.
-pub fn ms(t: &prost_types::Timestamp) -> i64 {
-    t.seconds * 1000 + i64::from(t.nanos) / 1_000_000
-}
+pub use onestop_kit::wire::{ms, ts};
 
 /// Wire status of a ticket.
 pub fn status_to_pb(s: TicketStatus) -> pb::TicketStatus {
