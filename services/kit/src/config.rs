@@ -34,6 +34,64 @@ pub struct Config {
     pub upstreams: UpstreamUrls,
     /// The online payment platform.
     pub payment: PaymentConfig,
+    /// The gateway's guards against slow or abusive clients.
+    pub gateway: GatewayLimits,
+    /// How long personal data is kept.
+    pub retention: RetentionConfig,
+}
+
+/// The gateway's guards: timeouts, sizes, a connection cap and per-client rate limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewayLimits {
+    /// Seconds a client has to send a request's headers.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a keep-alive connection may sit idle.
+    pub idle_timeout_secs: u64,
+    /// Most connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Largest request body, in bytes.
+    pub body_limit_bytes: usize,
+    /// Public actions (tickets, bookings, feedback, lookups, ratings, payments) one client
+    /// IP may make per minute.
+    pub per_ip_per_minute: u32,
+    /// Public actions all clients together may make per minute for one centre.
+    pub per_center_per_minute: u32,
+}
+
+impl Default for GatewayLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 2048,
+            body_limit_bytes: 64 * 1024,
+            per_ip_per_minute: 60,
+            per_center_per_minute: 1200,
+        }
+    }
+}
+
+/// How long personal data is kept once it is no longer needed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Days after which finished tickets lose their phone number and delivered outbox
+    /// rows are deleted.
+    pub ticket_days: u32,
+    /// Days after which returned or ended dossiers lose the applicant's personal data
+    /// (name, ID number, phone, e-mail, address); 0 keeps it (the legal archive period
+    /// decides, so it is never removed unless set).
+    pub dossier_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            ticket_days: 30,
+            dossier_days: 0,
+        }
+    }
 }
 
 /// The online payment platform: where citizens pay, and the secret its callbacks are
@@ -46,6 +104,11 @@ pub struct PaymentConfig {
     /// Callback signing secret shared with the platform; unset means one generated into
     /// `data_dir/payment-secret` on first start.
     pub secret: Option<String>,
+    /// Run the gateway's demo payment platform at `/pay` ("no real money"); only for
+    /// `onestop up`'s demo centre, never in `onestop serve`, refused with an https
+    /// `public_base_url`.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// gRPC addresses of the services, as the gateway dials them.
@@ -117,6 +180,9 @@ pub struct AuthConfig {
     /// HS256 secret shared by every replica; unset means one generated into
     /// `data_dir/jwt-secret` on first start (embedded default only).
     pub secret: Option<String>,
+    /// Ids (`jti`) of device and system tokens that are no longer accepted.
+    #[serde(default)]
+    pub revoked_tokens: Vec<String>,
 }
 
 impl Default for Config {
@@ -134,11 +200,16 @@ impl Default for Config {
                 queue: 50053,
                 notify: 50054,
             },
-            auth: AuthConfig { secret: None },
+            auth: AuthConfig {
+                secret: None,
+                revoked_tokens: Vec::new(),
+            },
             request_timeout_secs: 30,
             database_max_connections: 10,
             upstreams: UpstreamUrls::default(),
             payment: PaymentConfig::default(),
+            gateway: GatewayLimits::default(),
+            retention: RetentionConfig::default(),
         }
     }
 }
@@ -260,13 +331,34 @@ impl Config {
                 ));
             }
         }
-        if let Some(secret) = &self.auth.secret
-            && secret.len() < 32
-        {
+        for (key, secret) in [
+            ("auth.secret", &self.auth.secret),
+            ("payment.secret", &self.payment.secret),
+        ] {
+            if let Some(secret) = secret
+                && secret.trim().len() < crate::auth::MIN_SECRET_BYTES
+            {
+                return Err(ConfigError::new(key, "must be at least 32 characters"));
+            }
+        }
+        if self.payment.demo && self.public_base_url.starts_with("https://") {
             return Err(ConfigError::new(
-                "auth.secret",
-                "must be at least 32 characters",
+                "payment.demo",
+                "the demo payment platform takes no real money and cannot run on an https public_base_url",
             ));
+        }
+        let g = &self.gateway;
+        for (key, value) in [
+            ("gateway.header_read_timeout_secs", g.header_read_timeout_secs as usize),
+            ("gateway.idle_timeout_secs", g.idle_timeout_secs as usize),
+            ("gateway.max_connections", g.max_connections),
+            ("gateway.body_limit_bytes", g.body_limit_bytes),
+            ("gateway.per_ip_per_minute", g.per_ip_per_minute as usize),
+            ("gateway.per_center_per_minute", g.per_center_per_minute as usize),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
         }
         Ok(())
     }
@@ -296,6 +388,17 @@ mod tests {
         Config::from_figment(
             Figment::from(Serialized::defaults(Config::default())).merge((key, value)),
         )
+    }
+
+    #[test]
+    fn demo_payments_refuse_https() {
+        let config = Config::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(("payment.demo", true))
+                .merge(("public_base_url", "https://ttpvhcc.example.vn")),
+        );
+        assert_eq!(config.unwrap_err().key, "payment.demo");
+        assert!(with("payment.demo", true).is_ok());
     }
 
     #[test]
@@ -339,6 +442,14 @@ mod tests {
             "request_timeout_secs"
         );
         assert_eq!(with("auth.secret", "short").unwrap_err().key, "auth.secret");
+        assert_eq!(
+            with("payment.secret", "").unwrap_err().key,
+            "payment.secret"
+        );
+        assert_eq!(
+            with("gateway.max_connections", 0).unwrap_err().key,
+            "gateway.max_connections"
+        );
     }
 
     #[test]

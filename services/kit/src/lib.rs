@@ -4,10 +4,12 @@
 
 pub mod auth;
 pub mod citizen;
+pub mod citizen_key;
 pub mod clock;
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod limits;
 pub mod qr;
 pub mod server;
 pub mod shutdown;
@@ -19,3 +21,15 @@ pub use auth::{Claims, Role};
 pub use clock::Clock;
 pub use config::Config;
 pub use error::{FieldViolation, ServiceError};
+
+/// Creates `dir` (and its parents) if needed and makes it readable by the owner only:
+/// it holds SQLite files with personal data and signing secrets.
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}

@@ -35,16 +35,19 @@ pub type RankKey = (MatchTier, std::cmp::Reverse<usize>, usize);
 impl SearchQuery {
     /// Parses a query; empty or over-long queries are refused.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let mut words: Vec<String> = Vec::new();
-        for w in fold::words(raw) {
-            if !words.contains(&w) {
-                words.push(w);
-            }
+        // the length check comes first, so folding only ever sees a short query
+        if raw.chars().count() > onestop_kit::limits::QUERY {
+            return Err("must be at most 200 characters and 20 words".into());
         }
+        let mut seen = std::collections::HashSet::new();
+        let words: Vec<String> = fold::words(raw)
+            .into_iter()
+            .filter(|w| seen.insert(w.clone()))
+            .collect();
         if words.is_empty() {
             return Err("must contain at least one letter or digit".into());
         }
-        if raw.chars().count() > 200 || words.len() > 20 {
+        if words.len() > 20 {
             return Err("must be at most 200 characters and 20 words".into());
         }
         Ok(Self {

@@ -8,7 +8,8 @@ use sea_orm::DatabaseConnection;
 use tonic::{Request, Response, Status, Streaming};
 
 use onestop_kit::auth::require_role;
-use onestop_kit::{Role, ServiceError};
+use onestop_kit::limits::{self, Limits};
+use onestop_kit::{Claims, Role, ServiceError};
 use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_server::{
     CatalogueService, CatalogueServiceServer,
@@ -48,7 +49,8 @@ impl CatalogueApi {
 
     /// As a tonic service.
     pub fn into_server(self) -> CatalogueServiceServer<Self> {
-        CatalogueServiceServer::new(self).max_decoding_message_size(8 * 1024 * 1024)
+        // imports stream in chunks well under this size
+        CatalogueServiceServer::new(self).max_decoding_message_size(limits::MESSAGE_BYTES)
     }
 
     fn to_pb(&self, p: queries::StoredProcedure) -> pb::Procedure {
@@ -60,7 +62,55 @@ impl CatalogueApi {
 pub const SERVICE_NAME: &str = "onestop.catalogue.v1.CatalogueService";
 
 fn parse_code(raw: &str) -> Result<ProcedureCode, ServiceError> {
+    Limits::new().text("code", raw, limits::ID).finish()?;
     ProcedureCode::parse(raw).map_err(|e| ServiceError::invalid("code", e))
+}
+
+/// One catalogue serves every centre of a deployment, so only the province or an
+/// all-centres admin may change it; one commune's admin may not.
+fn require_catalogue_writer<T>(request: &Request<T>) -> Result<&Claims, ServiceError> {
+    let claims = require_role(request, &[Role::Province, Role::Admin])?;
+    if claims.center != "*" {
+        return Err(ServiceError::PermissionDenied(format!(
+            "the catalogue is shared by every centre: only the province or an all-centres admin (`*`) may change it, not an admin of `{}`",
+            claims.center
+        )));
+    }
+    Ok(claims)
+}
+
+/// Every text of a procedure within its limit, before any other check.
+fn procedure_limits(p: &pb::Procedure) -> Result<(), ServiceError> {
+    let mut check = Limits::new()
+        .text("procedure.code", &p.code, limits::ID)
+        .text("procedure.name", &p.name, limits::TEXT)
+        .text("procedure.agency", &p.agency, limits::TEXT)
+        .text("procedure.fee_note", &p.fee_note, limits::TEXT)
+        .text("procedure.result", &p.result, limits::TEXT)
+        .text("procedure.conditions", &p.conditions, limits::TEXT)
+        .text("procedure.public_url", &p.public_url, limits::URL)
+        .texts("procedure.steps", &p.steps, limits::TEXT)
+        .texts("procedure.legal_basis", &p.legal_basis, limits::TEXT)
+        .count("procedure.fees", p.fees.len(), limits::LIST)
+        .count("procedure.components", p.components.len(), limits::LIST);
+    if let Some(f) = &p.field {
+        check = check
+            .text("procedure.field.code", &f.code, limits::ID)
+            .text("procedure.field.name", &f.name, limits::NAME);
+    }
+    for (i, fee) in p.fees.iter().enumerate().take(limits::LIST) {
+        check = check.text(&format!("procedure.fees[{i}].name"), &fee.name, limits::TEXT);
+    }
+    for (i, c) in p.components.iter().enumerate().take(limits::LIST) {
+        check = check
+            .text(&format!("procedure.components[{i}].name"), &c.name, limits::TEXT)
+            .text(
+                &format!("procedure.components[{i}].template"),
+                &c.template,
+                limits::NAME,
+            );
+    }
+    check.finish()
 }
 
 fn page_size(requested: i32, default: i32, max: i32) -> Result<u64, ServiceError> {
@@ -78,6 +128,9 @@ impl CatalogueService for CatalogueApi {
         request: Request<pb::SearchProceduresRequest>,
     ) -> Result<Response<pb::SearchProceduresResponse>, Status> {
         let req = request.into_inner();
+        Limits::new()
+            .text("query", &req.query, limits::QUERY)
+            .finish()?;
         let limit = page_size(req.page_size, 20, 100)? as usize;
         let query =
             SearchQuery::parse(&req.query).map_err(|e| ServiceError::invalid("query", e))?;
@@ -117,6 +170,10 @@ impl CatalogueService for CatalogueApi {
         request: Request<pb::ListProceduresRequest>,
     ) -> Result<Response<pb::ListProceduresResponse>, Status> {
         let req = request.into_inner();
+        Limits::new()
+            .text("field_code", &req.field_code, limits::ID)
+            .text("page_token", &req.page_token, limits::URL)
+            .finish()?;
         let limit = page_size(req.page_size, 50, 500)?;
         let level: Option<Level> = match pb::Level::try_from(req.level) {
             Ok(level) => convert::level_from_pb(level),
@@ -184,11 +241,12 @@ impl CatalogueService for CatalogueApi {
         &self,
         request: Request<pb::UpsertProcedureRequest>,
     ) -> Result<Response<pb::UpsertProcedureResponse>, Status> {
-        require_role(&request, &[Role::Admin])?;
+        require_catalogue_writer(&request)?;
         let req = request.into_inner();
         let procedure = req
             .procedure
             .ok_or_else(|| ServiceError::invalid("procedure", "is required"))?;
+        procedure_limits(&procedure)?;
         let draft = convert::procedure_from_pb(procedure)
             .validate()
             .map_err(|violations| {
@@ -241,7 +299,7 @@ impl CatalogueService for CatalogueApi {
         &self,
         request: Request<pb::RetireProcedureRequest>,
     ) -> Result<Response<pb::Procedure>, Status> {
-        require_role(&request, &[Role::Admin])?;
+        require_catalogue_writer(&request)?;
         let code = parse_code(&request.into_inner().code)?;
         let retired = queries::retire(&self.db, code.as_str(), Utc::now()).await?;
         tracing::info!(%code, version = retired.version, "procedure retired");
@@ -264,13 +322,17 @@ impl CatalogueService for CatalogueApi {
             return Err(ServiceError::NotFound(format!("procedure {code}")).into());
         }
         let url = convert::public_url(&self.public_base_url, code.as_str());
-        let (content_type, data) = match format {
-            pb::QrFormat::Png => ("image/png", qr::png(&url).map_err(ServiceError::Internal)?),
-            pb::QrFormat::Svg | pb::QrFormat::Unspecified => (
-                "image/svg+xml",
-                qr::svg(&url).map_err(ServiceError::Internal)?.into_bytes(),
-            ),
-        };
+        let for_image = url.clone();
+        // drawing an image is CPU work: keep it off the request workers
+        let (content_type, data) = tokio::task::spawn_blocking(move || match format {
+            pb::QrFormat::Png => qr::png(&for_image).map(|d| ("image/png", d)),
+            pb::QrFormat::Svg | pb::QrFormat::Unspecified => {
+                qr::svg(&for_image).map(|s| ("image/svg+xml", s.into_bytes()))
+            }
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(ServiceError::Internal)?;
         Ok(Response::new(pb::GetProcedureQrResponse {
             content_type: content_type.into(),
             data,
@@ -282,7 +344,7 @@ impl CatalogueService for CatalogueApi {
         &self,
         request: Request<Streaming<pb::ImportProceduresChunk>>,
     ) -> Result<Response<pb::ImportSummary>, Status> {
-        require_role(&request, &[Role::Admin])?;
+        require_catalogue_writer(&request)?;
         let mut stream = request.into_inner();
         let mut data = Vec::new();
         let mut format = None;
@@ -313,7 +375,10 @@ impl CatalogueService for CatalogueApi {
             data.extend_from_slice(&chunk.data);
         }
         let format = format.ok_or_else(|| ServiceError::invalid("data", "no chunks were sent"))?;
-        let checked = import::check(format, &data);
+        // parsing and validating thousands of procedures is CPU work
+        let checked = tokio::task::spawn_blocking(move || import::check(format, &data))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let report = queries::import(&self.db, checked, dry_run, Utc::now()).await?;
         tracing::info!(
             created = report.created,

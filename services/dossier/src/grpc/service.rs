@@ -1113,13 +1113,13 @@ impl DossierService for DossierApi {
     ) -> Result<Response<pb::Dossier>, Status> {
         let signed = !request.get_ref().signature.is_empty();
         let claims = if signed {
-            Claims {
-                sub: "payment-platform".into(),
-                role: Role::Province,
-                center: "*".into(),
-                iat: 0,
-                exp: 0,
-            }
+            Claims::new(
+                "payment-platform",
+                Role::Province,
+                "*",
+                0,
+                chrono::Duration::zero(),
+            )
         } else {
             require_role(&request, &[Role::Receptionist])?.clone()
         };
