@@ -34,7 +34,12 @@ async fn a_morning_at_two_counters() {
         (a1.number.as_str(), a2.number.as_str(), b1.number.as_str()),
         ("A001", "A002", "B001")
     );
-    assert_eq!(a1.public_url, format!("https://ttpvhcc.test/t/{}", a1.id));
+    // the printed link carries the citizen's key, which only this answer shows
+    assert_eq!(a1.citizen_key.len(), onestop_kit::citizen_key::LEN);
+    assert_eq!(
+        a1.public_url,
+        format!("https://ttpvhcc.test/t/{}?k={}", a1.id, a1.citizen_key)
+    );
     assert_eq!(a2.position, 2, "A002 waits behind A001");
     let wait = a2.estimated_wait.unwrap();
     assert!(
@@ -558,6 +563,7 @@ async fn transfer_park_resume_and_cancel() {
         .cancel_ticket(pb::CancelTicketRequest {
             id: gone.id.clone(),
             reason: String::new(),
+            key: gone.citizen_key.clone(),
         })
         .await
         .unwrap()
@@ -567,6 +573,7 @@ async fn transfer_park_resume_and_cancel() {
         .cancel_ticket(pb::CancelTicketRequest {
             id: gone.id,
             reason: String::new(),
+            key: gone.citizen_key,
         })
         .await
         .unwrap_err();

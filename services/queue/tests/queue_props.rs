@@ -58,7 +58,7 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
     let mut log = Log::default();
     let mut held: Option<String> = None;
     let mut parked: Option<String> = None;
-    let mut issued: Option<String> = None;
+    let mut issued: Option<(String, String)> = None;
     for op in script {
         let result: Result<(), tonic::Status> = async {
             match op {
@@ -73,7 +73,7 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
                             },
                         )
                         .await?;
-                    issued = Some(t.id);
+                    issued = Some((t.id, t.citizen_key));
                 }
                 Op::CallNext => {
                     if let Some(t) = q.call(counter, who).await? {
@@ -158,12 +158,14 @@ async fn run_counter(q: &TestQueue, counter: &str, who: &str, script: Vec<Op>) -
                     held = None;
                 }
                 Op::CancelLastIssued => {
-                    let Some(id) = issued.take() else {
+                    let Some((id, key)) = issued.take() else {
                         return Ok(());
                     };
+                    // the citizen cancels with the key printed on the ticket
                     c.cancel_ticket(pb::CancelTicketRequest {
                         id,
                         reason: "changed my mind".into(),
+                        key,
                     })
                     .await?;
                 }

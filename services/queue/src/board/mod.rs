@@ -55,13 +55,60 @@ pub(crate) enum HubInput {
     },
 }
 
-/// Events buffered per centre for slow screens before they must re-read the database.
-const CHANNEL_CAPACITY: usize = 4096;
+/// Events buffered per centre for slow screens before they must re-read the database
+/// (a slow screen then catches up from the database, so this need not be large).
+const CHANNEL_CAPACITY: usize = 256;
+/// Most screens watching one centre at once on this replica.
+pub const MAX_WATCHERS_PER_CENTER: usize = 500;
+/// Most screens watching any centre at once on this replica.
+pub const MAX_WATCHERS: usize = 5000;
+
+type Channels = Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>;
+
+/// Why a screen cannot watch now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WatchRefused {
+    /// The centre already has [`MAX_WATCHERS_PER_CENTER`] screens on this replica.
+    #[error("centre `{0}` already has {MAX_WATCHERS_PER_CENTER} screens watching")]
+    CenterFull(String),
+    /// This replica already serves [`MAX_WATCHERS`] screens.
+    #[error("this server already has {MAX_WATCHERS} screens watching")]
+    ProcessFull,
+}
+
+/// A screen's place on a centre's live feed; the centre's channel goes when its last
+/// watcher is dropped.
+#[derive(Debug)]
+pub struct Watcher {
+    rx: broadcast::Receiver<Arc<pb::BoardEvent>>,
+    center_id: String,
+    channels: Channels,
+}
+
+impl Watcher {
+    /// The next event, as [`broadcast::Receiver::recv`].
+    pub async fn recv(&mut self) -> Result<Arc<pb::BoardEvent>, broadcast::error::RecvError> {
+        self.rx.recv().await
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let mut channels = self.channels.lock().expect("board lock");
+        // this watcher's receiver still counts until the end of drop
+        if channels
+            .get(&self.center_id)
+            .is_some_and(|tx| tx.receiver_count() <= 1)
+        {
+            channels.remove(&self.center_id);
+        }
+    }
+}
 
 /// The board hub of this process.
 #[derive(Clone, Debug)]
 pub struct Board {
-    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>,
+    channels: Channels,
     input: mpsc::UnboundedSender<HubInput>,
     redis: Option<redis_fanout::Publisher>,
 }
@@ -93,13 +140,31 @@ impl Board {
         })
     }
 
-    /// Receives every event of `center_id` from now on, in sequence order.
-    pub fn subscribe(&self, center_id: &str) -> broadcast::Receiver<Arc<pb::BoardEvent>> {
+    /// Receives every event of `center_id` from now on, in sequence order. The caller
+    /// checks that the centre exists; the number of watchers is capped per centre and
+    /// per process.
+    pub fn subscribe(&self, center_id: &str) -> Result<Watcher, WatchRefused> {
         let mut channels = self.channels.lock().expect("board lock");
-        channels
+        let total: usize = channels.values().map(|tx| tx.receiver_count()).sum();
+        if total >= MAX_WATCHERS {
+            return Err(WatchRefused::ProcessFull);
+        }
+        let tx = channels
             .entry(center_id.to_string())
-            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
-            .subscribe()
+            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0);
+        if tx.receiver_count() >= MAX_WATCHERS_PER_CENTER {
+            return Err(WatchRefused::CenterFull(center_id.to_string()));
+        }
+        Ok(Watcher {
+            rx: tx.subscribe(),
+            center_id: center_id.to_string(),
+            channels: self.channels.clone(),
+        })
+    }
+
+    /// Centres with a live channel on this replica (each has at least one watcher).
+    pub fn channel_count(&self) -> usize {
+        self.channels.lock().expect("board lock").len()
     }
 
     /// Publishes events just committed on this replica.
@@ -126,7 +191,7 @@ impl Board {
 
 struct Hub {
     store: Store,
-    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>,
+    channels: Channels,
     last: HashMap<String, i64>,
 }
 

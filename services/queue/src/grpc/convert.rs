@@ -70,6 +70,7 @@ pub fn ticket_to_pb(t: &TicketRow, base_url: &str, counter_number: i32) -> pb::T
         recall_count: t.recall_count,
         outcome: t.outcome.clone(),
         dossier_codes: t.dossiers(),
+        citizen_key: String::new(),
     }
 }
 

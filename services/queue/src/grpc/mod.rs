@@ -1,5 +1,6 @@
 //! The gRPC layer: conversions and the service.
 
+mod bounds;
 pub mod convert;
 mod service;
 

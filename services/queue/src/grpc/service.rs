@@ -8,17 +8,20 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use futures::Stream;
 use onestop_kit::auth::require_role;
+use onestop_kit::citizen_key;
+use onestop_kit::limits;
 use onestop_kit::{Claims, Clock, Role, ServiceError};
 use onestop_proto::queue::v1 as pb;
 use onestop_proto::queue::v1::queue_service_server::{QueueService, QueueServiceServer};
 use tokio::sync::{broadcast, mpsc};
 use tonic::{Request, Response, Status};
 
+use super::bounds::Bounded;
 use super::convert::{
     self, board_event_to_pb, center_from_pb, center_to_pb, class_from_pb, counter_status_to_pb,
     counter_to_pb, line_from_pb, line_to_pb, ticket_to_pb, ticket_view_to_pb, ts,
 };
-use crate::board::Board;
+use crate::board::{Board, Watcher};
 use crate::domain::hours::{CheckInTiming, SLOT_MINUTES, check_in_timing, slots};
 use crate::domain::policy::AheadReason;
 use crate::domain::validate::{
@@ -33,6 +36,14 @@ pub const SERVICE_NAME: &str = "onestop.queue.v1.QueueService";
 
 /// Staff roles that may work a counter.
 const STAFF: &[Role] = &[
+    Role::Receptionist,
+    Role::Specialist,
+    Role::Leader,
+    Role::Admin,
+];
+/// Staff roles that may cancel a ticket of their centre without its key.
+const CANCELLERS: &[Role] = &[
+    Role::Kiosk,
     Role::Receptionist,
     Role::Specialist,
     Role::Leader,
@@ -55,6 +66,7 @@ pub struct QueueApi {
     board: Board,
     clock: Clock,
     public_base_url: Arc<str>,
+    retention: chrono::Duration,
 }
 
 fn required(field: &str, value: &str) -> Result<(), ServiceError> {
@@ -97,17 +109,29 @@ impl QueueApi {
             board,
             clock,
             public_base_url: public_base_url.into().into(),
+            retention: chrono::Duration::days(30),
         }
+    }
+
+    /// Keeps phone numbers of finished tickets and outbox rows `days` days (default 30).
+    pub fn with_retention_days(mut self, days: u32) -> Self {
+        self.retention = chrono::Duration::days(i64::from(days.max(1)));
+        self
     }
 
     /// As a tonic service.
     pub fn into_server(self) -> QueueServiceServer<Self> {
-        QueueServiceServer::new(self)
+        QueueServiceServer::new(self).max_decoding_message_size(limits::MESSAGE_BYTES)
     }
 
     /// The store (for seeding and checks).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The board hub (for checks of its channels).
+    pub fn board(&self) -> &Board {
+        &self.board
     }
 
     /// Expires tickets left at closing, raises long-wait events and drops board
@@ -122,6 +146,16 @@ impl QueueApi {
             floor::flag_long_waits(&self.store, &center.id, center.long_wait_minutes, now).await?;
         }
         read::purge_board_events(&self.store, now - chrono::Duration::days(2)).await?;
+        let (phones, outbox) =
+            floor::forget_personal_data(&self.store, now - self.retention).await?;
+        if phones + outbox > 0 {
+            tracing::info!(
+                phones,
+                outbox,
+                days = self.retention.num_days(),
+                "queue retention: phone numbers and outbox rows past the retention period removed"
+            );
+        }
         Ok(expired)
     }
 
@@ -176,6 +210,8 @@ impl QueueApi {
         ))
     }
 
+    /// Issues a ticket (or, for a press already answered, the same ticket with a new
+    /// key) and returns it with the citizen's key, which is shown only here.
     async fn issue(
         &self,
         center_id: &str,
@@ -183,7 +219,61 @@ impl QueueApi {
         priority: i32,
         phone: &str,
         appointment_code: &str,
+        request_id: &str,
     ) -> Result<pb::Ticket, ServiceError> {
+        let key = citizen_key::generate();
+        let key_hash = citizen_key::hash(&key);
+        let request_id = (!request_id.trim().is_empty()).then(|| request_id.trim().to_string());
+        if let Some(rid) = &request_id
+            && let Some(ticket) = floor::reissue(&self.store, center_id, rid, &key_hash).await?
+        {
+            return self.with_key(&ticket.id, &key).await;
+        }
+        let issued = self
+            .issue_new(
+                center_id,
+                service_code,
+                priority,
+                phone,
+                appointment_code,
+                request_id.clone(),
+                key_hash.clone(),
+            )
+            .await;
+        match (issued, &request_id) {
+            (Ok(id), _) => self.with_key(&id, &key).await,
+            // the same press raced itself on another connection: answer with its ticket
+            (Err(ServiceError::Aborted(_)), Some(rid)) => {
+                match floor::reissue(&self.store, center_id, rid, &key_hash).await? {
+                    Some(ticket) => self.with_key(&ticket.id, &key).await,
+                    None => Err(ServiceError::Aborted(
+                        "a concurrent change won; retry".into(),
+                    )),
+                }
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// The ticket as its citizen sees it, with the key they need to act on it.
+    async fn with_key(&self, id: &str, key: &str) -> Result<pb::Ticket, ServiceError> {
+        let mut ticket = self.view(id).await?;
+        ticket.public_url = format!("{}?k={key}", ticket.public_url);
+        ticket.citizen_key = key.to_string();
+        Ok(ticket)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_new(
+        &self,
+        center_id: &str,
+        service_code: &str,
+        priority: i32,
+        phone: &str,
+        appointment_code: &str,
+        request_id: Option<String>,
+        key_hash: String,
+    ) -> Result<String, ServiceError> {
         let mut errors = Vec::new();
         let phone = if phone.trim().is_empty() {
             None
@@ -220,11 +310,9 @@ impl QueueApi {
         let mut phone = phone;
         if let Some(code) = code {
             let a = setup::appointment(&self.store, &code).await?;
+            // another centre's appointment is not revealed: as if it did not exist
             if a.center_id != center_id {
-                return Err(ServiceError::FailedPrecondition(format!(
-                    "appointment {code} is for another centre ({})",
-                    a.center_id
-                )));
+                return Err(ServiceError::NotFound(format!("appointment {code}")));
             }
             if a.ticket_id.is_some() {
                 return Err(ServiceError::FailedPrecondition(format!(
@@ -251,10 +339,12 @@ impl QueueApi {
             class: class_from_pb(priority),
             phone,
             appointment,
+            key_hash,
+            request_id,
         };
         let (ticket, events) = floor::issue(&self.store, center_id, input, now).await?;
         self.board.publish(events);
-        self.view(&ticket.id).await
+        Ok(ticket.id)
     }
 }
 
@@ -277,6 +367,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::UpsertCenterRequest>,
     ) -> Result<Response<pb::Center>, Status> {
+        req.get_ref().check_bounds()?;
         let center = req
             .get_ref()
             .center
@@ -294,6 +385,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::ListServiceLinesRequest>,
     ) -> Result<Response<pb::ListServiceLinesResponse>, Status> {
+        req.get_ref().check_bounds()?;
         let center_id = req.into_inner().center_id;
         required("center_id", &center_id)?;
         setup::center(&self.store, &center_id).await?;
@@ -311,6 +403,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::UpsertServiceLineRequest>,
     ) -> Result<Response<pb::ServiceLine>, Status> {
+        req.get_ref().check_bounds()?;
         let line = req
             .get_ref()
             .line
@@ -327,6 +420,11 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::ListCountersRequest>,
     ) -> Result<Response<pb::ListCountersResponse>, Status> {
+        req.get_ref().check_bounds()?;
+        let staff = req
+            .extensions()
+            .get::<Claims>()
+            .is_some_and(|c| STAFF.contains(&c.role) && c.covers_center(&req.get_ref().center_id));
         let center_id = req.into_inner().center_id;
         required("center_id", &center_id)?;
         setup::center(&self.store, &center_id).await?;
@@ -334,7 +432,14 @@ impl QueueService for QueueApi {
         Ok(Response::new(pb::ListCountersResponse {
             counters: counters
                 .iter()
-                .map(|(c, t)| counter_to_pb(c, t.as_ref()))
+                .map(|(c, t)| {
+                    let mut counter = counter_to_pb(c, t.as_ref());
+                    if !staff {
+                        // an anonymous screen needs the number called, not the ticket's id
+                        counter.current_ticket_id.clear();
+                    }
+                    counter
+                })
                 .collect(),
         }))
     }
@@ -343,6 +448,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::UpsertCounterRequest>,
     ) -> Result<Response<pb::Counter>, Status> {
+        req.get_ref().check_bounds()?;
         let c = req
             .get_ref()
             .counter
@@ -402,6 +508,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::OpenCounterRequest>,
     ) -> Result<Response<pb::Counter>, Status> {
+        req.get_ref().check_bounds()?;
         let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
             .sub
             .clone();
@@ -423,6 +530,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::PauseCounterRequest>,
     ) -> Result<Response<pb::Counter>, Status> {
+        req.get_ref().check_bounds()?;
         let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
             .sub
             .clone();
@@ -446,6 +554,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::CloseCounterRequest>,
     ) -> Result<Response<pb::Counter>, Status> {
+        req.get_ref().check_bounds()?;
         let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
             .sub
             .clone();
@@ -467,6 +576,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::IssueTicketRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         authorise(&req, KIOSK, &req.get_ref().center_id)?;
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
@@ -477,6 +587,7 @@ impl QueueService for QueueApi {
                 r.priority,
                 &r.phone,
                 &r.appointment_code,
+                &r.request_id,
             )
             .await?,
         ))
@@ -486,6 +597,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::GetTicketRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         let id = req.into_inner().id;
         required("id", &id)?;
         Ok(Response::new(self.view(&id).await?))
@@ -495,6 +607,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::CallNextRequest>,
     ) -> Result<Response<pb::CallNextResponse>, Status> {
+        req.get_ref().check_bounds()?;
         let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
             .sub
             .clone();
@@ -525,6 +638,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::TicketActionRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         self.act(req, TicketOp::Recall).await
     }
 
@@ -532,6 +646,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::TicketActionRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         self.act(req, TicketOp::NoShow).await
     }
 
@@ -539,6 +654,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::TicketActionRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         self.act(req, TicketOp::StartServing).await
     }
 
@@ -546,6 +662,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::FinishServingRequest>,
     ) -> Result<Response<pb::FinishServingResponse>, Status> {
+        req.get_ref().check_bounds()?;
         let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
             .sub
             .clone();
@@ -593,6 +710,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::TransferRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         let staff = authorise(&req, STAFF, &req.get_ref().center_id)?
             .sub
             .clone();
@@ -623,6 +741,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::TicketActionRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         self.act(req, TicketOp::Park).await
     }
 
@@ -630,6 +749,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::TicketActionRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
         self.act(req, TicketOp::Resume).await
     }
 
@@ -637,10 +757,26 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::CancelTicketRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
-        // the unguessable id is the citizen's proof; staff may cancel too
-        let id = req.into_inner().id;
-        required("id", &id)?;
-        let (ticket, events) = floor::cancel(&self.store, &id, self.clock.now()).await?;
+        req.get_ref().check_bounds()?;
+        // the id is public (it is in the ticket's link): acting needs the key printed on
+        // the ticket, or a staff token of the ticket's centre
+        let staff = req.extensions().get::<Claims>().cloned();
+        let r = req.into_inner();
+        required("id", &r.id)?;
+        let may_cancel = |t: &crate::store::rows::TicketRow| match &staff {
+            Some(c) if CANCELLERS.contains(&c.role) && c.covers_center(&t.center_id) => Ok(()),
+            _ if citizen_key::matches(&r.key, &t.key_hash) => Ok(()),
+            _ if r.key.trim().is_empty() => Err(ServiceError::Unauthenticated(
+                "cancelling needs the key printed on the ticket (or a staff token of its centre)"
+                    .into(),
+            )),
+            _ => Err(ServiceError::PermissionDenied(
+                "the key does not match this ticket".into(),
+            )),
+        };
+        let id = r.id.clone();
+        let (ticket, events) =
+            floor::cancel(&self.store, &id, self.clock.now(), may_cancel).await?;
         self.board.publish(events);
         Ok(Response::new(self.ticket_pb(&ticket, 0)))
     }
@@ -649,6 +785,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::GetTicketRequest>,
     ) -> Result<Response<pb::ExplainPositionResponse>, Status> {
+        req.get_ref().check_bounds()?;
         let id = req.into_inner().id;
         required("id", &id)?;
         let view = read::ticket_view(&self.store, &id, self.clock.now()).await?;
@@ -723,6 +860,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::ListSlotsRequest>,
     ) -> Result<Response<pb::ListSlotsResponse>, Status> {
+        req.get_ref().check_bounds()?;
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
         required("service_code", &r.service_code)?;
@@ -763,6 +901,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::BookAppointmentRequest>,
     ) -> Result<Response<pb::Appointment>, Status> {
+        req.get_ref().check_bounds()?;
         let r = req.into_inner();
         let mut errors = Vec::new();
         if r.full_name.trim().is_empty() {
@@ -837,13 +976,25 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::CheckInRequest>,
     ) -> Result<Response<pb::Ticket>, Status> {
+        req.get_ref().check_bounds()?;
+        // the role first: a stranger learns nothing about which codes exist
+        let claims = require_role(&req, KIOSK)?;
         let code = normalize_appointment_code(&req.get_ref().appointment_code)
             .map_err(|e| ServiceError::invalid("appointment_code", e))?;
         let appointment = setup::appointment(&self.store, &code).await?;
-        authorise(&req, KIOSK, &appointment.center_id)?;
+        if !claims.covers_center(&appointment.center_id) {
+            return Err(ServiceError::NotFound(format!("appointment {code}")).into());
+        }
         Ok(Response::new(
-            self.issue(&appointment.center_id, &appointment.line_code, 0, "", &code)
-                .await?,
+            self.issue(
+                &appointment.center_id,
+                &appointment.line_code,
+                0,
+                "",
+                &code,
+                "",
+            )
+            .await?,
         ))
     }
 
@@ -853,13 +1004,19 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::WatchBoardRequest>,
     ) -> Result<Response<Self::WatchBoardStream>, Status> {
+        req.get_ref().check_bounds()?;
         let r = req.into_inner();
         required("center_id", &r.center_id)?;
         if r.after_sequence < 0 {
             return Err(ServiceError::invalid("after_sequence", "must not be negative").into());
         }
+        // only centres that exist get a channel
+        setup::center(&self.store, &r.center_id).await?;
         // subscribe before reading, so nothing falls between the read and the live feed
-        let live = self.board.subscribe(&r.center_id);
+        let live = self
+            .board
+            .subscribe(&r.center_id)
+            .map_err(|e| Status::resource_exhausted(e.to_string()))?;
         let (first, last) = initial_board(&self.store, &r.center_id, r.after_sequence).await?;
         self.board.watching(&r.center_id, last);
         let (tx, rx) = mpsc::channel(256);
@@ -880,6 +1037,7 @@ impl QueueService for QueueApi {
         &self,
         req: Request<pb::QueueStatsRequest>,
     ) -> Result<Response<pb::QueueStatsResponse>, Status> {
+        req.get_ref().check_bounds()?;
         authorise(&req, MANAGERS, &req.get_ref().center_id)?;
         let r = req.into_inner();
         let (Some(from), Some(to)) = (r.from.as_ref(), r.to.as_ref()) else {
@@ -997,7 +1155,7 @@ async fn feed_board(
     center_id: String,
     first: Vec<pb::BoardEvent>,
     mut last: i64,
-    mut live: broadcast::Receiver<Arc<pb::BoardEvent>>,
+    mut live: Watcher,
     tx: mpsc::Sender<Result<pb::BoardEvent, Status>>,
 ) {
     for event in first {
@@ -1006,7 +1164,12 @@ async fn feed_board(
         }
     }
     loop {
-        let event = match live.recv().await {
+        // a screen that goes away is noticed even when no event comes
+        let received = tokio::select! {
+            received = live.recv() => received,
+            _ = tx.closed() => return,
+        };
+        let event = match received {
             Ok(event) => event,
             Err(broadcast::error::RecvError::Lagged(_)) => {
                 // too slow: re-read what was missed from the database

@@ -30,6 +30,10 @@ pub struct IssueInput {
     pub phone: Option<String>,
     /// Appointment being checked in.
     pub appointment: Option<AppointmentUse>,
+    /// Hash of the citizen's key printed on the ticket.
+    pub key_hash: String,
+    /// The kiosk's id for this press, if it sent one.
+    pub request_id: Option<String>,
 }
 
 /// An appointment turned into a ticket.
@@ -308,12 +312,15 @@ pub async fn issue(
         dossier_codes: "[]".into(),
         turn_near_sent: 0,
         long_wait_sent: 0,
+        key_hash: input.key_hash.clone(),
+        request_id: input.request_id.clone(),
     };
     exec(
         &tx.txn,
         "INSERT INTO queue_tickets (id, center_id, numbered_line, service_day, seq, number, line_code,
-         priority, status, phone, appointment_code, appointment_slot, issued_at, arrival_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         priority, status, phone, appointment_code, appointment_slot, issued_at, arrival_at,
+         key_hash, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         vec![
             ticket.id.clone().into(),
             ticket.center_id.clone().into(),
@@ -329,6 +336,8 @@ pub async fn issue(
             ticket.appointment_slot.into(),
             at.into(),
             at.into(),
+            ticket.key_hash.clone().into(),
+            ticket.request_id.clone().into(),
         ],
     )
     .await?;
@@ -676,19 +685,42 @@ pub async fn act(
 }
 
 /// Cancels a waiting or called ticket.
+/// The ticket a kiosk already issued for `request_id` in `center_id`, now with a new
+/// key hash (the first answer was lost, so its key was never printed); `None` if that
+/// press issued nothing yet. One statement: atomic without the centre's lock.
+pub async fn reissue(
+    store: &Store,
+    center_id: &str,
+    request_id: &str,
+    key_hash: &str,
+) -> Result<Option<TicketRow>, ServiceError> {
+    let _gate = store.gate().await;
+    one::<TicketRow>(
+        &store.db,
+        "UPDATE queue_tickets SET key_hash = $1 WHERE center_id = $2 AND request_id = $3
+         RETURNING *",
+        vec![key_hash.into(), center_id.into(), request_id.into()],
+    )
+    .await
+}
+
+/// Cancels a ticket if `may_cancel` allows it for the stored ticket (its key or a
+/// staff token of its centre); a refusal changes nothing.
 pub async fn cancel(
     store: &Store,
     ticket_id: &str,
     now: DateTime<Utc>,
+    may_cancel: impl FnOnce(&TicketRow) -> Result<(), ServiceError>,
 ) -> Result<(TicketRow, Events), ServiceError> {
-    let center_id = one::<TicketRow>(
+    let stored = one::<TicketRow>(
         &store.db,
         "SELECT * FROM queue_tickets WHERE id = $1",
         vec![ticket_id.into()],
     )
     .await?
-    .ok_or_else(|| ServiceError::NotFound(format!("ticket `{ticket_id}`")))?
-    .center_id;
+    .ok_or_else(|| ServiceError::NotFound(format!("ticket `{ticket_id}`")))?;
+    may_cancel(&stored)?;
+    let center_id = stored.center_id;
     let mut tx = CenterTx::begin(store, &center_id, now).await?;
     let mut ticket = ticket_in(&tx.txn, &center_id, ticket_id).await?;
     let next = ticket
@@ -966,4 +998,36 @@ async fn log_counter(
 /// Values of a `Vec<String>` column.
 pub fn json_value(list: &[String]) -> Value {
     serde_json::to_string(list).expect("list serialises").into()
+}
+
+/// Forgets what finished tickets no longer need: phone numbers of tickets finished
+/// before `before`, and outbox rows created before it (a "your turn is near" message
+/// that old is of no use to anyone). Returns (phones cleared, outbox rows deleted).
+pub async fn forget_personal_data(
+    store: &Store,
+    before: DateTime<Utc>,
+) -> Result<(u64, u64), ServiceError> {
+    let _gate = store.gate().await;
+    let at = before.timestamp_millis();
+    let phones = exec(
+        &store.db,
+        "UPDATE queue_tickets SET phone = NULL
+         WHERE phone IS NOT NULL AND finished_at IS NOT NULL AND finished_at < $1",
+        vec![at.into()],
+    )
+    .await?;
+    let appointments = exec(
+        &store.db,
+        "UPDATE queue_appointments SET phone = '', full_name = ''
+         WHERE slot_end < $1 AND phone <> ''",
+        vec![at.into()],
+    )
+    .await?;
+    let outbox = exec(
+        &store.db,
+        "DELETE FROM queue_outbox WHERE created_at < $1",
+        vec![at.into()],
+    )
+    .await?;
+    Ok((phones + appointments, outbox))
 }
