@@ -258,7 +258,10 @@ pub fn load_or_create_secret(
 ) -> Result<Vec<u8>, std::io::Error> {
     if let Some(secret) = configured {
         if secret.trim().len() < MIN_SECRET_BYTES {
-            return Err(too_short(&format!("the configured {file_name}"), secret.trim().len()));
+            return Err(too_short(
+                &format!("the configured {file_name}"),
+                secret.trim().len(),
+            ));
         }
         return Ok(secret.as_bytes().to_vec());
     }
@@ -292,7 +295,9 @@ fn write_private_atomically(path: &Path, content: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("secret"),
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("secret"),
         hex::encode(rand::random::<[u8; 6]>())
     ));
     let mut options = std::fs::OpenOptions::new();
@@ -475,14 +480,26 @@ mod tests {
         let claims = keys
             .verify(&keys.issue("lan", Role::Leader, "x", chrono::Duration::hours(12)))
             .unwrap();
-        assert_eq!((claims.iss.as_str(), claims.aud.as_str()), (ISSUER, AUDIENCE));
+        assert_eq!(
+            (claims.iss.as_str(), claims.aud.as_str()),
+            (ISSUER, AUDIENCE)
+        );
         let long = keys.issue("lan", Role::Admin, "x", chrono::Duration::hours(13));
         assert!(keys.verify(&long).is_err(), "a person's token over 12 h");
         assert!(check_ttl(Role::Admin, chrono::Duration::hours(13)).is_err());
         assert!(check_ttl(Role::Kiosk, chrono::Duration::days(365)).is_ok());
-        let mut foreign = Claims::new("x", Role::Admin, "*", chrono::Utc::now().timestamp(), chrono::Duration::hours(1));
+        let mut foreign = Claims::new(
+            "x",
+            Role::Admin,
+            "*",
+            chrono::Utc::now().timestamp(),
+            chrono::Duration::hours(1),
+        );
         foreign.aud = "someone-else".into();
-        assert!(keys.verify(&keys.sign(&foreign)).is_err(), "another audience");
+        assert!(
+            keys.verify(&keys.sign(&foreign)).is_err(),
+            "another audience"
+        );
     }
 
     #[test]

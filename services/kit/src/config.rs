@@ -349,12 +349,18 @@ impl Config {
         }
         let g = &self.gateway;
         for (key, value) in [
-            ("gateway.header_read_timeout_secs", g.header_read_timeout_secs as usize),
+            (
+                "gateway.header_read_timeout_secs",
+                g.header_read_timeout_secs as usize,
+            ),
             ("gateway.idle_timeout_secs", g.idle_timeout_secs as usize),
             ("gateway.max_connections", g.max_connections),
             ("gateway.body_limit_bytes", g.body_limit_bytes),
             ("gateway.per_ip_per_minute", g.per_ip_per_minute as usize),
-            ("gateway.per_center_per_minute", g.per_center_per_minute as usize),
+            (
+                "gateway.per_center_per_minute",
+                g.per_center_per_minute as usize,
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::new(key, "must be at least 1"));

@@ -99,11 +99,19 @@ fn procedure_limits(p: &pb::Procedure) -> Result<(), ServiceError> {
             .text("procedure.field.name", &f.name, limits::NAME);
     }
     for (i, fee) in p.fees.iter().enumerate().take(limits::LIST) {
-        check = check.text(&format!("procedure.fees[{i}].name"), &fee.name, limits::TEXT);
+        check = check.text(
+            &format!("procedure.fees[{i}].name"),
+            &fee.name,
+            limits::TEXT,
+        );
     }
     for (i, c) in p.components.iter().enumerate().take(limits::LIST) {
         check = check
-            .text(&format!("procedure.components[{i}].name"), &c.name, limits::TEXT)
+            .text(
+                &format!("procedure.components[{i}].name"),
+                &c.name,
+                limits::TEXT,
+            )
             .text(
                 &format!("procedure.components[{i}].template"),
                 &c.template,

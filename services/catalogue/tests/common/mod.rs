@@ -31,7 +31,11 @@ impl TestCatalogue {
     /// A token for `role`: an admin acts for every centre (the catalogue is shared and
     /// only an all-centres admin or the province may change it); other roles for one.
     pub fn token(&self, role: Role) -> String {
-        let center = if role == Role::Admin { "*" } else { "muong-sai" };
+        let center = if role == Role::Admin {
+            "*"
+        } else {
+            "muong-sai"
+        };
         self.keys
             .issue("tester", role, center, chrono::Duration::hours(1))
     }
