@@ -214,10 +214,14 @@ async fn run() -> anyhow::Result<()> {
                 .parse()
                 .map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
             anyhow::ensure!(!center.trim().is_empty(), "--center must not be empty");
+            let ttl = parse_ttl(&ttl)?;
+            onestop_kit::auth::check_ttl(role, ttl).map_err(|e| anyhow::anyhow!("--ttl: {e}"))?;
             let keys = runtime::keys(&config)?;
-            println!(
-                "{}",
-                keys.issue(&subject, role, center.trim(), parse_ttl(&ttl)?)
+            let token = keys.issue(&subject, role, center.trim(), ttl);
+            let id = keys.verify(&token).map(|c| c.jti).unwrap_or_default();
+            println!("{token}");
+            eprintln!(
+                "token id {id}: to revoke it, add it to auth.revoked_tokens (ONESTOP_AUTH__REVOKED_TOKENS)"
             );
             Ok(())
         }

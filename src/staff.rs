@@ -161,11 +161,13 @@ impl Session {
         if let Some(id) = given {
             return Ok(id);
         }
+        // with the staff token: anonymous reads do not carry ticket ids
+        let request = self.req(pb::ListCountersRequest {
+            center_id: self.center.clone(),
+        });
         let counters = self
             .client
-            .list_counters(pb::ListCountersRequest {
-                center_id: self.center.clone(),
-            })
+            .list_counters(request)
             .await
             .map_err(fail)?
             .into_inner()
@@ -244,6 +246,12 @@ fn print_ticket(t: &pb::Ticket) {
         );
     }
     println!("\n  id {}  {}", t.id, t.public_url);
+    if !t.citizen_key.is_empty() {
+        println!(
+            "  mã bảo mật / key {} (in trên phiếu; cần để hủy / printed on the ticket; cancels it)",
+            t.citizen_key
+        );
+    }
 }
 
 fn print_event(e: &pb::BoardEvent) {
@@ -579,6 +587,7 @@ pub async fn run(
                     priority: parse_priority(&priority)? as i32,
                     phone: phone.unwrap_or_default(),
                     appointment_code: String::new(),
+                    request_id: String::new(),
                 }))
                 .await
                 .map_err(fail)?
@@ -598,11 +607,12 @@ pub async fn run(
             println!("  {}\n  {}", r.summary_vi, r.summary_en);
         }
         StaffCommand::Status => {
+            let request = s.req(pb::ListCountersRequest {
+                center_id: center.clone(),
+            });
             let counters = s
                 .client
-                .list_counters(pb::ListCountersRequest {
-                    center_id: center.clone(),
-                })
+                .list_counters(request)
                 .await
                 .map_err(fail)?
                 .into_inner()

@@ -63,17 +63,9 @@ async fn up_seeds_the_demo_centre_and_serves_pages() {
 #[tokio::test]
 async fn cli_tokens_are_accepted_and_checked() {
     let suite = start().await;
-    let token = |role: &str| {
+    let token_for = |role: &str, center: &str| {
         let out = onestop(suite.dir.path())
-            .args([
-                "token",
-                "--role",
-                role,
-                "--center",
-                "muong-sai",
-                "--ttl",
-                "1h",
-            ])
+            .args(["token", "--role", role, "--center", center, "--ttl", "1h"])
             .output()
             .unwrap();
         assert!(
@@ -83,6 +75,14 @@ async fn cli_tokens_are_accepted_and_checked() {
         );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
+    let token = |role: &str| token_for(role, "muong-sai");
+    // a person's token lives at most 12 hours: the CLI refuses more
+    let too_long = onestop(suite.dir.path())
+        .args(["token", "--role", "admin", "--center", "*", "--ttl", "13h"])
+        .output()
+        .unwrap();
+    assert!(!too_long.status.success());
+    assert!(String::from_utf8_lossy(&too_long.stderr).contains("at most 12 hours"));
     let mut client =
         CatalogueServiceClient::connect(format!("http://127.0.0.1:{}", suite.catalogue))
             .await
@@ -101,8 +101,14 @@ async fn cli_tokens_are_accepted_and_checked() {
         .await
         .unwrap_err();
     assert_eq!(denied.code(), tonic::Code::PermissionDenied);
-    let retired = client
+    // the catalogue is every centre's: one commune's admin may not retire a procedure
+    let commune_admin = client
         .retire_procedure(retire(token("admin")))
+        .await
+        .unwrap_err();
+    assert_eq!(commune_admin.code(), tonic::Code::PermissionDenied);
+    let retired = client
+        .retire_procedure(retire(token_for("admin", "*")))
         .await
         .unwrap()
         .into_inner();

@@ -17,6 +17,8 @@ use tonic::{Code, Request, Response, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
 const CENTER: &str = "muong-sai";
+/// The key the fake queue prints on its tickets.
+const KEY: &str = "KEY2345678";
 const TOKEN: &str = "kiosk-test-token";
 
 /// What the fake queue service holds and what it was asked.
@@ -197,7 +199,11 @@ queue_service! {
                 ..Default::default()
             };
             floor.tickets.insert(id, ticket.clone());
-            Ok(Response::new(ticket))
+            // as the real service: the key only in this answer, never in reads
+            Ok(Response::new(pb::Ticket {
+                citizen_key: KEY.into(),
+                ..ticket
+            }))
         }
 
         async fn get_ticket(
@@ -241,6 +247,9 @@ queue_service! {
                 .tickets
                 .get_mut(&request.get_ref().id)
                 .ok_or_else(|| Status::not_found("no such ticket"))?;
+            if request.get_ref().key != KEY {
+                return Err(Status::permission_denied("the key does not match"));
+            }
             if ticket.status != pb::TicketStatus::Waiting as i32 {
                 return Err(Status::failed_precondition("only a waiting ticket can be cancelled"));
             }
@@ -333,6 +342,7 @@ async fn start(queue_configured: bool) -> Stack {
         dossier: String::new(),
         kiosk_token: Some(TOKEN.into()),
         payment_secret: None,
+        ..Default::default()
     };
     tokio::spawn(onestop_gateway::serve(
         http,
@@ -389,7 +399,7 @@ async fn kiosk_lists_lines_and_prints_a_ticket_with_a_qr_code() {
     .await;
     assert_eq!(issued.status, 303, "{}", issued.body);
     let location = issued.header("location").unwrap().to_string();
-    assert_eq!(location, "/kiosk/muong-sai/tickets/tk0001");
+    assert_eq!(location, format!("/kiosk/muong-sai/tickets/tk0001?k={KEY}"));
     {
         let floor = stack.fake.0.lock().unwrap();
         assert_eq!(
@@ -410,7 +420,8 @@ async fn kiosk_lists_lines_and_prints_a_ticket_with_a_qr_code() {
         "Hộ tịch",
         "khoảng 12 phút (8–20)",
         "Người cao tuổi",
-        "http://onestop.test/t/tk0001",
+        &format!("http://onestop.test/t/tk0001?k={KEY}"),
+        &format!("Mã bảo mật <span class=en>/ Key</span>: <strong class=\"key\">{KEY}</strong>"),
         "size:80mm",
         "Lấy số khác",
         "Take another",
@@ -499,7 +510,23 @@ async fn ticket_page_shows_position_estimate_and_explanation_and_cancels() {
     .await;
     assert_eq!(issued.status, 303);
 
-    let page = get(stack.gateway, "/t/tk0001").await;
+    // without the key (someone who only saw the number's link) there is no cancel button
+    let stranger = get(stack.gateway, "/t/tk0001").await;
+    assert_eq!(stranger.status, 200);
+    assert!(!stranger.body.contains("/t/tk0001/cancel"));
+    assert!(stranger.body.contains("Nhập mã bảo mật"));
+    let forged = http(
+        stack.gateway,
+        "POST",
+        "/t/tk0001/cancel",
+        &[],
+        "k=WRONGKEY22",
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.body.contains("Mã bảo mật không đúng"));
+
+    let page = get(stack.gateway, &format!("/t/tk0001?k={KEY}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     for text in [
         "A001",
@@ -536,7 +563,8 @@ async fn ticket_page_shows_position_estimate_and_explanation_and_cancels() {
     assert!(called.body.contains("Please go to counter 3"));
 
     // cancelling a called ticket is refused by the service: said on the page
-    let refused = http(stack.gateway, "POST", "/t/tk0001/cancel", &[], "").await;
+    let with_key = format!("k={KEY}");
+    let refused = http(stack.gateway, "POST", "/t/tk0001/cancel", &[], &with_key).await;
     assert_eq!(refused.status, 409);
     assert!(refused.body.contains("Không thể hủy số này"));
 
@@ -549,7 +577,7 @@ async fn ticket_page_shows_position_estimate_and_explanation_and_cancels() {
         .get_mut("tk0001")
         .unwrap()
         .status = pb::TicketStatus::Waiting as i32;
-    let cancelled = http(stack.gateway, "POST", "/t/tk0001/cancel", &[], "").await;
+    let cancelled = http(stack.gateway, "POST", "/t/tk0001/cancel", &[], &with_key).await;
     assert_eq!(cancelled.status, 303);
     assert_eq!(cancelled.header("location"), Some("/t/tk0001"));
     let after = get(stack.gateway, "/t/tk0001").await;
@@ -683,6 +711,7 @@ async fn an_unreachable_queue_service_gives_503_pages_and_a_stream_to_retry() {
         dossier: String::new(),
         kiosk_token: None,
         payment_secret: None,
+        ..Default::default()
     };
     tokio::spawn(onestop_gateway::serve(
         http,

@@ -166,6 +166,21 @@ struct KioskQuery {
     print: String,
 }
 
+/// The citizen's key from a ticket's QR link (`?k=`) or the cancel form.
+#[derive(Deserialize, Default)]
+struct KeyParam {
+    #[serde(default)]
+    k: String,
+}
+
+/// The key as it may travel in a link: letters and digits only, at most 32.
+fn clean_key(k: &str) -> String {
+    k.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect()
+}
+
 fn autoprint(value: &str) -> bool {
     matches!(value, "1" | "true" | "yes")
 }
@@ -205,6 +220,9 @@ struct IssueForm {
     appointment_code: String,
     #[serde(default)]
     print: String,
+    /// The kiosk screen's id for this press (a double tap sends it twice).
+    #[serde(default)]
+    request_id: String,
 }
 
 /// What to tell the citizen at the kiosk when IssueTicket fails.
@@ -289,6 +307,7 @@ async fn issue_ticket(
                 priority: priority as i32,
                 phone: form.phone.trim().to_string(),
                 appointment_code: form.appointment_code.trim().to_string(),
+                request_id: form.request_id.trim().to_string(),
             });
             match authorise(&mut request, state.kiosk_token.as_deref()) {
                 Ok(()) => client
@@ -301,12 +320,14 @@ async fn issue_ticket(
         }
     };
     match result {
+        // the key is shown once, in the answer: it travels to the printed page in its link
         Ok(ticket) => Redirect::to(&format!(
-            "/kiosk/{}/tickets/{}{}",
+            "/kiosk/{}/tickets/{}?k={}{}",
             seg(&center),
             seg(&ticket.id),
+            seg(&ticket.citizen_key),
             if autoprint(&form.print) {
-                "?print=1"
+                "&print=1"
             } else {
                 ""
             }
@@ -381,8 +402,10 @@ async fn printed_ticket(
     State(state): State<QueueState>,
     Path((center, id)): Path<(String, String)>,
     Query(query): Query<KioskQuery>,
+    Query(key): Query<KeyParam>,
     headers: HeaderMap,
 ) -> Response {
+    let key = clean_key(&key.k);
     let Some(client) = state.client else {
         return not_configured();
     };
@@ -401,13 +424,17 @@ async fn printed_ticket(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let url = public_url(&ticket, &headers);
+    let mut url = public_url(&ticket, &headers);
+    if !key.is_empty() {
+        url = format!("{url}?k={key}");
+    }
     Html(pages::printed_ticket(
         &center,
         &name,
         &ticket,
         &lines,
         &url,
+        &key,
         autoprint(&query.print),
     ))
     .into_response()
@@ -452,6 +479,7 @@ async fn render_ticket(
     id: &str,
     code: StatusCode,
     notice: Option<(&str, &str)>,
+    key: &str,
 ) -> Response {
     let (ticket, explanation) = match ticket_with_explanation(client, id).await {
         Ok(found) => found,
@@ -467,31 +495,65 @@ async fn render_ticket(
         .unwrap_or_default();
     (
         code,
-        Html(pages::ticket(&ticket, &lines, explanation.as_ref(), notice)),
+        Html(pages::ticket(
+            &ticket,
+            &lines,
+            explanation.as_ref(),
+            notice,
+            key,
+        )),
     )
         .into_response()
 }
 
-async fn ticket_page(State(state): State<QueueState>, Path(id): Path<String>) -> Response {
+async fn ticket_page(
+    State(state): State<QueueState>,
+    Path(id): Path<String>,
+    Query(key): Query<KeyParam>,
+) -> Response {
     let Some(client) = state.client else {
         return not_configured();
     };
-    render_ticket(&client, &id, StatusCode::OK, None).await
+    render_ticket(&client, &id, StatusCode::OK, None, &clean_key(&key.k)).await
 }
 
-async fn cancel_ticket(State(state): State<QueueState>, Path(id): Path<String>) -> Response {
+async fn cancel_ticket(
+    State(state): State<QueueState>,
+    Path(id): Path<String>,
+    Form(key): Form<KeyParam>,
+) -> Response {
     let Some(client) = state.client else {
         return not_configured();
     };
+    let key = clean_key(&key.k);
     match client
         .clone()
         .cancel_ticket(pb::CancelTicketRequest {
             id: id.clone(),
             reason: "cancelled by the citizen on the ticket page".into(),
+            key: key.clone(),
         })
         .await
     {
         Ok(_) => Redirect::to(&format!("/t/{}", seg(&id))).into_response(),
+        Err(s)
+            if matches!(
+                s.code(),
+                tonic::Code::PermissionDenied | tonic::Code::Unauthenticated
+            ) =>
+        {
+            render_ticket(
+                &client,
+                &id,
+                StatusCode::FORBIDDEN,
+                Some((
+                    "Mã bảo mật không đúng: chỉ người giữ phiếu mới hủy được số này.",
+                    "The key does not match: only the holder of the ticket can cancel it.",
+                )),
+                "",
+            )
+            .await
+        }
         Err(s)
             if matches!(
                 s.code(),
@@ -506,6 +568,7 @@ async fn cancel_ticket(State(state): State<QueueState>, Path(id): Path<String>) 
                     "Không thể hủy số này nữa (đã được phục vụ hoặc đã kết thúc).",
                     "This ticket can no longer be cancelled.",
                 )),
+                &key,
             )
             .await
         }

@@ -118,11 +118,17 @@ pub fn kiosk(
     autoprint: bool,
 ) -> String {
     let action = format!("/kiosk/{}/tickets", seg(center_id));
-    let print_field = if autoprint {
-        "<input type=hidden name=print value=1>"
-    } else {
-        ""
-    };
+    // one id per screen shown: a double tap or a retried post sends the same id, and
+    // the queue answers with the ticket already issued instead of printing a second
+    let print_field = format!(
+        "<input type=hidden name=request_id value=\"{}\">{}",
+        onestop_kit::citizen_key::generate(),
+        if autoprint {
+            "<input type=hidden name=print value=1>"
+        } else {
+            ""
+        }
+    );
     let mut body = center_header(center);
     body.push_str("<main><h1>Lấy số thứ tự <span class=en>/ Take a number</span></h1>");
     if !errors.is_empty() {
@@ -223,6 +229,7 @@ pub fn printed_ticket(
     ticket: &pb::Ticket,
     lines: &[pb::ServiceLine],
     public_url: &str,
+    key: &str,
     autoprint: bool,
 ) -> String {
     let kiosk_url = kiosk_url(center_id, autoprint);
@@ -270,6 +277,7 @@ pub fn printed_ticket(
 <div class="qr">{qr}</div>
 <p>Quét mã để theo dõi lượt của bạn <span class=en>/ Scan to follow your turn</span></p>
 <p class="url">{url}</p>
+{key}
 <p>Vui lòng chú ý màn hình và loa gọi số.<br><span class=en>Please watch the screen and listen for your number.</span></p>
 </div>
 <div class="actions"><button class="big secondary" type="button" onclick="window.print()">In lại <span class=en>/ Print again</span></button>
@@ -281,17 +289,27 @@ pub fn printed_ticket(
         line_en = esc(line_en),
         issued = labels::local_time(ticket.issued_at.as_ref()),
         url = esc(public_url),
+        key = if key.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p>Mã bảo mật <span class=en>/ Key</span>: <strong class=\"key\">{}</strong><br><span class=en>Giữ phiếu này: cần mã để hủy số / keep this ticket: the key cancels it</span></p>",
+                esc(key)
+            )
+        },
     );
     kiosk_shell(&format!("Số {}", ticket.number), &head, &body)
 }
 
 /// The citizen's page of a ticket (what the printed QR opens): status, position,
-/// estimated wait and why. No personal data.
+/// estimated wait and why. No personal data. `key` is the one from the printed QR
+/// (`?k=`), which the cancel button needs; without it the page asks for it.
 pub fn ticket(
     ticket: &pb::Ticket,
     lines: &[pb::ServiceLine],
     explanation: Option<&pb::ExplainPositionResponse>,
     notice: Option<(&str, &str)>,
+    key: &str,
 ) -> String {
     let status = ticket.status();
     let (status_vi, status_en) = labels::ticket_status(status);
@@ -367,12 +385,21 @@ pub fn ticket(
         "<p>Lấy lúc <span class=en>/ Issued</span>: {}</p>",
         labels::local_time(ticket.issued_at.as_ref())
     ));
-    if labels::cancellable(status) {
+    if labels::cancellable(status) && !key.is_empty() {
         body.push_str(&format!(
-            r#"<form method="post" action="/t/{id}/cancel" onsubmit="return confirm('Hủy số {number}? / Cancel ticket {number}?')">
+            r#"<form method="post" action="/t/{id}/cancel" class="cancel" onsubmit="return confirm('Hủy số {number}? / Cancel ticket {number}?')">
+<input type="hidden" name="k" value="{key}">
 <button type="submit">Hủy số này <span class=en>/ Cancel this ticket</span></button> <span class=en>Nếu bạn không cần chờ nữa / if you no longer need it</span></form>"#,
             id = seg(&ticket.id),
             number = esc(&ticket.number),
+            key = esc(key),
+        ));
+    } else if labels::cancellable(status) {
+        body.push_str(&format!(
+            r#"<form method="get" action="/t/{id}" class="key">
+<label for="k">Muốn hủy số? Nhập mã bảo mật in trên phiếu <span class=en>/ To cancel, enter the key printed on your ticket</span></label>
+<input id="k" name="k" autocomplete="off" autocapitalize="characters" maxlength="20" placeholder="K7MP3XQ9RT"> <button type="submit">Tiếp tục <span class=en>/ Continue</span></button></form>"#,
+            id = seg(&ticket.id),
         ));
     }
     let head = if labels::is_open(status) {
@@ -380,8 +407,13 @@ pub fn ticket(
             "<p class=en>Trang tự cập nhật mỗi 15 giây / This page refreshes every 15 seconds.</p>",
         );
         format!(
-            r#"<meta http-equiv="refresh" content="15;url=/t/{}">"#,
-            seg(&ticket.id)
+            r#"<meta http-equiv="refresh" content="15;url=/t/{}{}">"#,
+            seg(&ticket.id),
+            if key.is_empty() {
+                String::new()
+            } else {
+                format!("?k={}", seg(key))
+            }
         )
     } else {
         String::new()

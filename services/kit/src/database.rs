@@ -27,12 +27,9 @@ pub async fn connect(target: &DatabaseTarget) -> Result<DatabaseConnection, DbEr
 }
 
 async fn connect_sqlite(target: &DatabaseTarget) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_path(&target.url)
-        && let Some(parent) = std::path::Path::new(path).parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| DbErr::Custom(format!("create {}: {e}", parent.display())))?;
+    if let Some(path) = sqlite_path(&target.url) {
+        private_file(std::path::Path::new(path))
+            .map_err(|e| DbErr::Custom(format!("create {path}: {e}")))?;
     }
     let mut options = ConnectOptions::new(&target.url);
     options
@@ -70,6 +67,30 @@ async fn connect_postgres(target: &DatabaseTarget) -> Result<DatabaseConnection,
         options.set_schema_search_path(schema.clone());
     }
     Database::connect(options).await
+}
+
+/// Creates the SQLite file (mode 0600) and its folder (0700) if missing, and makes an
+/// existing file owner-only: it holds names and phone numbers. SQLite gives its WAL and
+/// shared-memory files the database file's mode.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.exists()
+    {
+        crate::private_dir(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    options.open(path)?;
+    Ok(())
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {
@@ -130,5 +151,22 @@ mod tests {
         let mode: String = row.try_get_by_index(0).unwrap();
         assert_eq!(mode, "wal");
         assert!(dir.path().join("sub/x.db").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            db.execute_unprepared("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
+                .await
+                .unwrap();
+            let mode = |p: &str| {
+                std::fs::metadata(dir.path().join(p))
+                    .unwrap()
+                    .permissions()
+                    .mode()
+                    & 0o777
+            };
+            assert_eq!(mode("sub"), 0o700, "the data folder is the owner's only");
+            assert_eq!(mode("sub/x.db"), 0o600, "personal data is not world-readable");
+            assert_eq!(mode("sub/x.db-wal"), 0o600);
+        }
     }
 }
