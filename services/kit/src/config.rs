@@ -397,6 +397,16 @@ mod tests {
     }
 
     #[test]
+    fn the_example_configuration_is_valid() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/onestop.example.toml");
+        let figment = Figment::from(Serialized::defaults(Config::default()))
+            .merge(figment::providers::Toml::file(path));
+        let config = Config::from_figment(figment).unwrap();
+        assert_eq!(config.retention.ticket_days, 30);
+        assert_eq!(config.gateway.per_ip_per_minute, 60);
+    }
+
+    #[test]
     fn demo_payments_refuse_https() {
         let config = Config::from_figment(
             Figment::from(Serialized::defaults(Config::default()))
