@@ -217,6 +217,9 @@ pub async fn up(config: Config) -> anyhow::Result<()> {
             dossier: local_url(dossier_addr),
             kiosk_token: Some(kiosk_token(&keys)),
             payment_secret: demo_payment_secret(&config)?,
+            limits: config.gateway.clone(),
+            redis_url: config.redis_url.clone(),
+            request_timeout_secs: config.request_timeout_secs,
         },
         shutdown.clone().wait(),
     ));
@@ -383,6 +386,9 @@ pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
         dossier: config.dossier_url(),
         kiosk_token: Some(kiosk_token(&keys)),
         payment_secret: demo_payment_secret(&config)?,
+        limits: config.gateway.clone(),
+        redis_url: config.redis_url.clone(),
+        request_timeout_secs: config.request_timeout_secs,
     };
     onestop_gateway::serve(listener, upstreams, shutdown.wait()).await?;
     Ok(())

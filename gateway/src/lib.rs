@@ -7,12 +7,18 @@
 //! with online payment and the satisfaction rating, the web feedback form
 //! (`/feedback/{center}`), the payment platform's callback (`/payments/callback`) and a
 //! demo payment platform (`/pay`) for `onestop up`.
+//!
+//! Every route sits behind the guards of [`guard`]: connection cap and timeouts, request
+//! timeout and body limit, security headers, a cross-site check on state-changing
+//! requests and rate limits on the public actions.
 
 mod dossier;
+mod guard;
 mod pages;
 mod queue;
 
 use std::future::Future;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -43,6 +49,15 @@ pub struct Upstreams {
     /// itself); `None`: `/pay` answers 404. Callbacks at `/payments/callback` are
     /// verified by the dossier service, not with this.
     pub payment_secret: Option<Vec<u8>>,
+    /// Guards against slow and abusive clients: timeouts, body and connection limits,
+    /// rate limits on the public actions.
+    pub limits: onestop_kit::config::GatewayLimits,
+    /// Redis shared by the replicas for the rate limits (`redis://…`); `None`: counted
+    /// in this process.
+    pub redis_url: Option<String>,
+    /// Longest time a request may take to get its response headers, in seconds (a live
+    /// event stream then flows without limit); 0: 30 s.
+    pub request_timeout_secs: u64,
 }
 
 #[derive(Clone)]
@@ -56,7 +71,7 @@ pub fn router(upstreams: &Upstreams) -> Result<Router, tonic::transport::Error> 
     let state = AppState {
         catalogue: CatalogueServiceClient::new(channel),
     };
-    Ok(Router::new()
+    let routes = Router::new()
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/p/{code}", get(procedure_page))
@@ -64,21 +79,32 @@ pub fn router(upstreams: &Upstreams) -> Result<Router, tonic::transport::Error> 
         .route("/p/{code}/qr.png", get(qr_png))
         .with_state(state)
         .merge(queue::routes(upstreams)?)
-        .merge(dossier::routes(upstreams)?))
+        .merge(dossier::routes(upstreams)?);
+    Ok(guard::protect(routes, upstreams))
 }
 
-/// Serves the gateway on `listener` until `shutdown` resolves.
+/// Serves the gateway on `listener` until `shutdown` resolves, then lets open
+/// connections finish (live event streams are cut after a few seconds). Connections are
+/// capped and timed by `upstreams.limits` (see [`guard::listener`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     upstreams: Upstreams,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(&upstreams).map_err(std::io::Error::other)?;
+    let limits = &upstreams.limits;
+    let connection_limits = guard::listener::ConnectionLimits {
+        header_read_timeout: Duration::from_secs(limits.header_read_timeout_secs.max(1)),
+        idle_timeout: Duration::from_secs(limits.idle_timeout_secs.max(1)),
+        max_connections: limits.max_connections.max(1),
+        drain: guard::request_timeout(&upstreams).min(MAX_DRAIN),
+    };
     tracing::info!(addr = ?listener.local_addr().ok(), "gateway listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    guard::listener::serve(listener, app, connection_limits, shutdown).await
 }
+
+/// Longest wait for open connections after shutdown.
+const MAX_DRAIN: Duration = Duration::from_secs(10);
 
 #[derive(Deserialize)]
 struct HomeQuery {

@@ -323,6 +323,7 @@ async fn start(at: DateTime<Utc>, demo_platform: bool) -> Stack {
             dossier: dossier_url,
             kiosk_token: None,
             payment_secret: demo_platform.then(|| PAYMENT_SECRET.to_vec()),
+            ..Default::default()
         },
         gateway_shutdown.wait(),
     ));
@@ -964,6 +965,7 @@ async fn without_a_dossier_service_the_pages_say_so() {
             dossier: String::new(),
             kiosk_token: None,
             payment_secret: None,
+            ..Default::default()
         },
         std::future::pending::<()>(),
     ));
