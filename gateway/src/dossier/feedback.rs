@@ -1,5 +1,6 @@
 //! The web form for citizens' feedback (phản ánh, kiến nghị): SubmitFeedback on the
-//! `web` channel, which needs no token.
+//! `web` channel, which needs no token; feedback about a dossier needs the key printed
+//! on its receipt (carried from the dossier page's link, or typed in).
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -9,13 +10,16 @@ use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
 use serde::Deserialize;
 use tonic::transport::Channel;
 
-use super::pages::{self, FeedbackForm};
+use super::pages::{self, FeedbackForm, FieldError, Said};
 use super::{DossierState, field_errors, not_configured, status_page};
 
 #[derive(Deserialize, Default)]
 pub(super) struct CentersQuery {
     #[serde(default)]
     dossier: String,
+    /// The dossier's key.
+    #[serde(default)]
+    k: String,
 }
 
 /// `GET /feedback`: every centre, each linking to its form.
@@ -30,6 +34,7 @@ pub(super) async fn centers_page(
         Ok(r) => Html(pages::feedback_centers(
             &r.into_inner().centers,
             query.dossier.trim(),
+            &super::key_of(&query.k),
         ))
         .into_response(),
         Err(s) => status_page(&s),
@@ -76,6 +81,7 @@ pub(super) async fn form_page(
         Ok(center) => {
             let form = FeedbackForm {
                 dossier_code: query.dossier.trim().to_string(),
+                key: super::key_of(&query.k),
                 ..Default::default()
             };
             Html(pages::feedback_form(&center, &form, &[])).into_response()
@@ -93,6 +99,8 @@ pub(super) struct FeedbackFields {
     content: String,
     #[serde(default)]
     dossier_code: String,
+    #[serde(default)]
+    key: String,
 }
 
 /// `POST /feedback/{center}`: submits on the `web` channel; the answer's due date on
@@ -117,22 +125,31 @@ pub(super) async fn submit(
             contact: fields.contact.trim().to_string(),
             content: fields.content.trim().to_string(),
             dossier_code: fields.dossier_code.trim().to_string(),
+            key: fields.key.trim().to_string(),
         })
         .await;
+    let refused = |http: StatusCode, errors: &[FieldError]| {
+        let form = FeedbackForm {
+            contact: fields.contact.clone(),
+            content: fields.content.clone(),
+            dossier_code: fields.dossier_code.clone(),
+            key: String::new(),
+        };
+        (http, Html(pages::feedback_form(&center, &form, errors))).into_response()
+    };
     match result {
         Ok(r) => Html(pages::feedback_received(&center, &r.into_inner())).into_response(),
         Err(s) if s.code() == tonic::Code::InvalidArgument => {
-            let form = FeedbackForm {
-                contact: fields.contact,
-                content: fields.content,
-                dossier_code: fields.dossier_code,
-            };
-            (
-                StatusCode::BAD_REQUEST,
-                Html(pages::feedback_form(&center, &form, &field_errors(&s))),
-            )
-                .into_response()
+            refused(StatusCode::BAD_REQUEST, &field_errors(&s))
         }
+        // feedback about a dossier without its key (or with a wrong one)
+        Err(s) if s.code() == tonic::Code::PermissionDenied => refused(
+            StatusCode::FORBIDDEN,
+            &[FieldError {
+                field: "key".into(),
+                said: Said::split(s.message()),
+            }],
+        ),
         Err(s) => status_page(&s),
     }
 }

@@ -2,14 +2,18 @@
 //! needs no token):
 //!
 //! - `GET /d` — a box to type a dossier code, redirecting to `GET /d/{code}`;
-//! - `GET /d/{code}` — the public status page the receipt's QR code opens: procedure,
-//!   status, stage, dates, fees still due and, once the result is returned, the
-//!   satisfaction rating. Only what `PublicDossier` carries: never a name, citizen ID,
-//!   phone or address;
-//! - `POST /d/{code}/pay` — asks for an online payment and redirects to the payment
-//!   platform; `POST /d/{code}/rate` — the 1–5 rating;
+//! - `GET /d/{code}` — the public status page: procedure, status, stage, dates, fees
+//!   still due. Only what `PublicDossier` carries: never a name, citizen ID, phone or
+//!   address. The code alone shows the status only; where an action would be (paying,
+//!   rating) the page asks for the key printed on the receipt;
+//! - `GET /d/{code}?k=KEY` — what the receipt's QR code opens: the same page, the key
+//!   carried (hidden) into the pay button, the rating form and the feedback link;
+//! - `POST /d/{code}/pay` — asks for an online payment (with the key `k`) and redirects
+//!   to the payment platform; `POST /d/{code}/rate` — the 1–5 rating (with `k`); a
+//!   missing or wrong key is 403 and the page asks for it;
 //! - `GET /feedback`, `GET /feedback/{center}` and `POST /feedback/{center}` — the web
-//!   form for citizens' feedback (phản ánh, kiến nghị);
+//!   form for citizens' feedback (phản ánh, kiến nghị); feedback about a dossier needs
+//!   its key;
 //! - `POST /payments/callback` — the payment platform's signed callback (JSON);
 //! - `GET /pay` and `POST /pay` — a demo payment platform for `onestop up`, only when
 //!   [`Upstreams::payment_secret`](crate::Upstreams::payment_secret) is set.
@@ -21,6 +25,7 @@ mod payment;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -193,9 +198,45 @@ async fn lookup_page(Query(query): Query<LookupQuery>) -> Response {
 struct PageQuery {
     #[serde(default)]
     rated: String,
+    /// The citizen's key, from the receipt's QR link or typed in.
+    #[serde(default)]
+    k: String,
 }
 
-/// The dossier's public page with `notice` and the rating form as given.
+/// The key as sent, trimmed; empty when it cannot be a key (too long).
+fn key_of(text: &str) -> String {
+    let key = text.trim();
+    if key.chars().count() > onestop_kit::limits::CITIZEN_KEY {
+        String::new()
+    } else {
+        key.to_string()
+    }
+}
+
+/// The key problem of a refused action, to show with the form asking for the key.
+fn key_refused(status: &tonic::Status) -> Notice {
+    let said = Said::split(status.message());
+    let sentence = |text: &str| {
+        let mut chars = text.trim().trim_end_matches('.').chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
+    Notice::Problem(Said::new(
+        format!(
+            "{}. Vui lòng nhập mã bảo mật in trên phiếu hẹn.",
+            sentence(&said.vi)
+        ),
+        format!(
+            "{}. Please enter the key printed on your receipt.",
+            sentence(&said.en)
+        ),
+    ))
+}
+
+/// The dossier's public page with `notice`, the rating form as given, and the
+/// citizen's key (empty: the page asks for it where an action would be).
 async fn render(
     client: &DossierServiceClient<Channel>,
     code: &str,
@@ -203,6 +244,7 @@ async fn render(
     notice: Option<Notice>,
     errors: &[FieldError],
     form: &RateForm,
+    key: &str,
 ) -> Response {
     match client
         .clone()
@@ -217,7 +259,7 @@ async fn render(
             let notice = notice.filter(|n| !matches!(n, Notice::Thanks) || dossier.rated);
             (
                 http,
-                Html(pages::dossier(&dossier, notice.as_ref(), errors, form)),
+                Html(pages::dossier(&dossier, notice.as_ref(), errors, form, key)),
             )
                 .into_response()
         }
@@ -241,18 +283,33 @@ async fn dossier_page(
         notice,
         &[],
         &RateForm::default(),
+        &key_of(&query.k),
     )
     .await
 }
 
-async fn pay(State(state): State<DossierState>, Path(code): Path<String>) -> Response {
+/// The pay button's form: the citizen's key.
+#[derive(Deserialize, Debug, Default)]
+struct PayFields {
+    #[serde(default)]
+    k: String,
+}
+
+async fn pay(
+    State(state): State<DossierState>,
+    Path(code): Path<String>,
+    fields: Result<Form<PayFields>, FormRejection>,
+) -> Response {
     let Some(client) = state.client else {
         return not_configured();
     };
+    // a bare POST (no form) is a request without the key
+    let key = fields.map(|Form(f)| key_of(&f.k)).unwrap_or_default();
     match client
         .clone()
         .create_payment_request(pb::CreatePaymentRequestRequest {
             id: code.trim().to_string(),
+            key: key.clone(),
         })
         .await
     {
@@ -266,6 +323,19 @@ async fn pay(State(state): State<DossierState>, Path(code): Path<String>) -> Res
                 Some(notice),
                 &[],
                 &RateForm::default(),
+                &key,
+            )
+            .await
+        }
+        Err(s) if s.code() == tonic::Code::PermissionDenied => {
+            render(
+                &client,
+                &code,
+                StatusCode::FORBIDDEN,
+                Some(key_refused(&s)),
+                &[],
+                &RateForm::default(),
+                "",
             )
             .await
         }
@@ -283,6 +353,9 @@ struct RateFields {
     score: String,
     #[serde(default)]
     comment: String,
+    /// The citizen's key (hidden in the form).
+    #[serde(default)]
+    k: String,
 }
 
 async fn rate(
@@ -297,6 +370,7 @@ async fn rate(
         score: fields.score.trim().to_string(),
         comment: fields.comment.clone(),
     };
+    let key = key_of(&fields.k);
     let Some(score) = fields
         .score
         .trim()
@@ -318,6 +392,7 @@ async fn rate(
             None,
             &errors,
             &kept,
+            &key,
         )
         .await;
     };
@@ -327,6 +402,7 @@ async fn rate(
             code: code.clone(),
             score,
             comment: fields.comment.trim().to_string(),
+            key: key.clone(),
         })
         .await;
     match result {
@@ -337,7 +413,19 @@ async fn rate(
             } else {
                 rating.code
             };
-            Redirect::to(&format!("/d/{}?rated=1", seg(&code))).into_response()
+            Redirect::to(&format!("/d/{}?rated=1&k={}", seg(&code), seg(&key))).into_response()
+        }
+        Err(s) if s.code() == tonic::Code::PermissionDenied => {
+            render(
+                &client,
+                &code,
+                StatusCode::FORBIDDEN,
+                Some(key_refused(&s)),
+                &[],
+                &kept,
+                "",
+            )
+            .await
         }
         Err(s) if s.code() == tonic::Code::InvalidArgument => {
             let errors = field_errors(&s);
@@ -348,7 +436,7 @@ async fn rate(
             } else {
                 StatusCode::BAD_REQUEST
             };
-            render(&client, &code, http, None, &errors, &kept).await
+            render(&client, &code, http, None, &errors, &kept, &key).await
         }
         Err(s) if s.code() == tonic::Code::NotFound => {
             (StatusCode::NOT_FOUND, Html(pages::unknown_code(&code))).into_response()

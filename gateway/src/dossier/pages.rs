@@ -118,6 +118,8 @@ pub struct FeedbackForm {
     pub content: String,
     /// The dossier it is about, if any.
     pub dossier_code: String,
+    /// That dossier's key, printed on its receipt.
+    pub key: String,
 }
 
 const STYLE: &str = r#"<meta name="robots" content="noindex">
@@ -136,6 +138,7 @@ const STYLE: &str = r#"<meta name="robots" content="noindex">
 textarea,input[type=text]{width:100%;box-sizing:border-box;font:inherit;padding:8px}
 .errors li{margin:4px 0}
 .demo{background:#fff8e1;border:2px dashed #b26a00;padding:10px 14px;border-radius:6px}
+.keyform input[type=text]{max-width:16em;font-family:ui-monospace,monospace;letter-spacing:.08em;text-transform:uppercase}
 </style>"#;
 
 fn page(title: &str, body: &str) -> String {
@@ -245,6 +248,7 @@ fn field_label(field: &str) -> Option<(&'static str, &'static str)> {
         "contact" => ("Thông tin liên hệ", "Contact"),
         "content" => ("Nội dung phản ánh, kiến nghị", "Your feedback"),
         "dossier_code" => ("Mã hồ sơ", "Dossier code"),
+        "key" => ("Mã bảo mật", "Key"),
         "center_id" => ("Trung tâm", "Centre"),
         _ => return None,
     })
@@ -340,7 +344,30 @@ const SCORES: [(&str, &str); 5] = [
     ("Rất hài lòng", "Very satisfied"),
 ];
 
-fn rating_section(d: &pb::PublicDossier, errors: &[FieldError], form: &RateForm) -> String {
+/// Where an action would be without the key: a small form asking for it, which opens
+/// the page again with `?k=`.
+fn key_form(code: &str, id: &str) -> String {
+    format!(
+        r#"<form method="get" action="/d/{code}" class="card keyform">
+<p><label for="{id}"><strong>Nhập mã bảo mật in trên phiếu hẹn</strong> <span class=en>/ enter the key printed on your receipt</span></label></p>
+<input type="text" id="{id}" name="k" required maxlength="32" autocomplete="off" autocapitalize="characters" spellcheck="false">
+<button type="submit">Tiếp tục / Continue</button>
+<p class=en>Mã bảo mật in cạnh mã hồ sơ trên giấy tiếp nhận; quét mã QR trên giấy sẽ tự điền. / The key is printed beside the dossier code on your receipt; scanning its QR code fills it in.</p></form>"#,
+        code = seg(code),
+    )
+}
+
+/// The key as a hidden field of a form that acts on the dossier.
+fn key_input(key: &str) -> String {
+    format!("<input type=\"hidden\" name=\"k\" value=\"{}\">", esc(key))
+}
+
+fn rating_section(
+    d: &pb::PublicDossier,
+    errors: &[FieldError],
+    form: &RateForm,
+    key: &str,
+) -> String {
     let mut out = String::from(
         "<h2 id=rate>Đánh giá mức độ hài lòng <span class=en>/ Rate our service</span></h2>",
     );
@@ -359,10 +386,15 @@ fn rating_section(d: &pb::PublicDossier, errors: &[FieldError], form: &RateForm)
         out.push_str("<p class=card>Hồ sơ này đã được đánh giá. Cảm ơn bạn! <span class=en>/ This dossier has been rated. Thank you!</span></p>");
         return out;
     }
+    if key.is_empty() {
+        out.push_str(&key_form(&d.code, "k-rate"));
+        return out;
+    }
     out.push_str(&format!(
-        r#"<form method="post" action="/d/{code}/rate" class=card>
+        r#"<form method="post" action="/d/{code}/rate" class=card>{key}
 <fieldset class=scores><legend>Bạn hài lòng thế nào với việc giải quyết hồ sơ này? <span class=en>/ How satisfied are you with how this dossier was handled?</span></legend>"#,
         code = seg(&d.code),
+        key = key_input(key),
     ));
     for (i, (vi, en)) in SCORES.iter().enumerate() {
         let n = i + 1;
@@ -378,7 +410,7 @@ fn rating_section(d: &pb::PublicDossier, errors: &[FieldError], form: &RateForm)
     out.push_str(&format!(
         r#"</fieldset>
 <p><label for="comment">Góp ý (không bắt buộc) <span class=en>/ Comment (optional)</span></label>
-<textarea id="comment" name="comment" rows="3" maxlength="2000">{comment}</textarea></p>
+<textarea id="comment" name="comment" rows="3" maxlength="4000">{comment}</textarea></p>
 <p class=en>Vui lòng không ghi họ tên, số định danh hay số điện thoại. / Please do not write names, ID or phone numbers.</p>
 <button class=big type="submit">Gửi đánh giá <span style="font-size:.85em">/ Send</span></button></form>"#,
         comment = esc(&form.comment),
@@ -386,12 +418,14 @@ fn rating_section(d: &pb::PublicDossier, errors: &[FieldError], form: &RateForm)
     out
 }
 
-/// `GET /d/{code}`: the dossier's public status page.
+/// `GET /d/{code}`: the dossier's public status page. With the citizen's `key` the pay
+/// button and the rating form carry it; without, those places ask for it.
 pub fn dossier(
     d: &pb::PublicDossier,
     notice: Option<&Notice>,
     rate_errors: &[FieldError],
     form: &RateForm,
+    key: &str,
 ) -> String {
     let mut body = String::new();
     match notice {
@@ -466,28 +500,42 @@ pub fn dossier(
         } else {
             ""
         };
+        let pay = if key.is_empty() {
+            key_form(&d.code, "k-pay")
+        } else {
+            format!(
+                r#"<form method="post" action="/d/{code}/pay">{key}<button class=big type="submit">Thanh toán trực tuyến <span style="font-size:.85em">/ Pay online</span></button></form>"#,
+                code = seg(&d.code),
+                key = key_input(key),
+            )
+        };
         body.push_str(&format!(
             r#"<div class="card fee"><p>Phí, lệ phí còn phải nộp <span class=en>/ Fees still due</span>: <strong>{amount}</strong></p>{paused}
-<form method="post" action="/d/{code}/pay"><button class=big type="submit">Thanh toán trực tuyến <span style="font-size:.85em">/ Pay online</span></button></form>
+{pay}
 <p class=en>Hoặc nộp tại bộ phận một cửa. / Or pay at the one-stop counter.</p></div>"#,
             amount = vnd(d.fee_due_vnd),
-            code = seg(&d.code),
         ));
     }
-    body.push_str(&rating_section(d, rate_errors, form));
+    body.push_str(&rating_section(d, rate_errors, form, key));
+    let with_key = if key.is_empty() {
+        String::new()
+    } else {
+        format!("&amp;k={}", seg(key))
+    };
     body.push_str(&format!(
-        "<p><a href=\"/feedback?dossier={code}\">Gửi phản ánh, kiến nghị về hồ sơ này <span class=en>/ Send feedback about this dossier</span></a> · <a href=\"/d\">Tra cứu hồ sơ khác <span class=en>/ Track another dossier</span></a></p>",
+        "<p><a href=\"/feedback?dossier={code}{with_key}\">Gửi phản ánh, kiến nghị về hồ sơ này <span class=en>/ Send feedback about this dossier</span></a> · <a href=\"/d\">Tra cứu hồ sơ khác <span class=en>/ Track another dossier</span></a></p>",
         code = seg(&d.code),
     ));
     page(&format!("Hồ sơ {}", d.code), &body)
 }
 
-/// `GET /feedback`: every centre with a link to its feedback form.
-pub fn feedback_centers(centers: &[pb::Center], dossier_code: &str) -> String {
-    let query = if dossier_code.is_empty() {
-        String::new()
-    } else {
-        format!("?dossier={}", seg(dossier_code))
+/// `GET /feedback`: every centre with a link to its feedback form (carrying the dossier
+/// code and its key when given).
+pub fn feedback_centers(centers: &[pb::Center], dossier_code: &str, key: &str) -> String {
+    let query = match (dossier_code.is_empty(), key.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => format!("?dossier={}", seg(dossier_code)),
+        (false, false) => format!("?dossier={}&amp;k={}", seg(dossier_code), seg(key)),
     };
     let mut body = String::from(
         "<h1>Phản ánh, kiến nghị <span class=en>/ Feedback</span></h1><p>Chọn trung tâm <span class=en>/ Choose the centre</span>:</p><ul>",
@@ -547,11 +595,15 @@ pub fn feedback_form(center: &pb::Center, form: &FeedbackForm, errors: &[FieldEr
 <textarea id="content" name="content" rows="6" required maxlength="4000">{content}</textarea></p>
 <p><label for="dossier_code"><strong>Mã hồ sơ (nếu có)</strong> <span class=en>/ Dossier code (if any)</span></label>
 <input type="text" id="dossier_code" name="dossier_code" maxlength="60" autocapitalize="characters" value="{dossier_code}" placeholder="000.00.12.H56-260309-0042"></p>
+<p><label for="key"><strong>Mã bảo mật (khi có mã hồ sơ)</strong> <span class=en>/ Key (with a dossier code)</span></label><br>
+<span class=en>In cạnh mã hồ sơ trên giấy tiếp nhận. / Printed beside the dossier code on your receipt.</span>
+<input type="text" id="key" name="key" maxlength="32" autocomplete="off" autocapitalize="characters" spellcheck="false" value="{key}"></p>
 <button class=big type="submit">Gửi <span style="font-size:.85em">/ Send</span></button></form>"#,
         id = seg(&center.id),
         contact = esc(&form.contact),
         content = esc(&form.content),
         dossier_code = esc(&form.dossier_code),
+        key = esc(&form.key),
     ));
     page("Phản ánh, kiến nghị / Send feedback", &body)
 }

@@ -1,11 +1,13 @@
-//! The scheduled scan: every interval, the replica holding the lease raises due-soon
-//! and overdue events.
+//! Scheduled jobs, each run by the replica holding its lease: the scan raises due-soon
+//! and overdue events; retention removes applicants' personal data from dossiers that
+//! ended longer ago than `retention.dossier_days`.
 
 use std::time::Duration;
 
 use onestop_kit::sql::Store;
 use onestop_kit::{Clock, ServiceError};
 
+use crate::store::retention;
 use crate::store::scan::{self, ScanOutcome};
 
 /// One round: takes the lease `due-scan` for `holder` (for twice `every`), and if held
@@ -46,4 +48,71 @@ pub fn spawn_scan(store: Store, clock: Clock, every: Duration) -> tokio::task::J
             }
         }
     })
+}
+
+/// Dossiers whose personal data one retention round removes at most (the next round
+/// continues).
+const RETENTION_BATCH: u64 = 500;
+
+/// One retention round: when `days > 0`, removes the applicant's personal data from
+/// dossiers that ended more than `days` days ago (every batch until none is left) and
+/// logs how many at info; 0 keeps everything. How many were done.
+pub async fn retention_once(store: &Store, clock: &Clock, days: u32) -> Result<u64, ServiceError> {
+    if days == 0 {
+        return Ok(0);
+    }
+    let now = clock.now();
+    let cutoff = now - chrono::Duration::days(i64::from(days));
+    let mut total = 0;
+    loop {
+        let done =
+            retention::remove_personal_data(store, cutoff, days, now, RETENTION_BATCH).await?;
+        total += done;
+        if done < RETENTION_BATCH {
+            break;
+        }
+    }
+    tracing::info!(
+        dossiers = total,
+        days,
+        "dossier retention: personal data removed from {total} dossiers ended more than {days} days ago"
+    );
+    Ok(total)
+}
+
+/// Runs [`retention_once`] every `every` in the background under the lease
+/// `retention` (one replica at a time); does nothing but say so when `days` is 0.
+pub fn spawn_retention(
+    store: Store,
+    clock: Clock,
+    days: u32,
+    every: Duration,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if days == 0 {
+        tracing::info!(
+            "dossier retention off (retention.dossier_days = 0): applicants' personal data is kept"
+        );
+        return None;
+    }
+    tracing::info!(
+        days,
+        "dossier retention on: applicants' personal data is removed {days} days after a dossier ends"
+    );
+    let holder = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let ttl = chrono::Duration::from_std(every * 2).unwrap_or(chrono::Duration::hours(2));
+            match scan::take_lease(&store, "retention", &holder, clock.now(), ttl).await {
+                Ok(true) => {
+                    if let Err(e) = retention_once(&store, &clock, days).await {
+                        tracing::warn!(error = %e, "dossier retention failed");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "dossier retention lease failed"),
+            }
+        }
+    }))
 }

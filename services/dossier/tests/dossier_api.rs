@@ -49,6 +49,8 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
         .render_form(d.lan(pb::RenderFormRequest {
             id: received.code.clone(),
             form: pb::Form::Receipt as i32,
+            citizen_key: received.citizen_key.clone(),
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -57,6 +59,17 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
     assert!(
         form.html.contains("23/02/2026"),
         "the appointment is printed"
+    );
+    // the key, given once at receipt, beside the code and in the QR link
+    assert_eq!(received.citizen_key.len(), onestop_kit::citizen_key::LEN);
+    assert!(form.html.contains(&received.citizen_key));
+    assert!(
+        form.html
+            .contains(&format!("/d/{}?k={}", received.code, received.citizen_key))
+    );
+    assert!(
+        d.get(&received.id).await.citizen_key.is_empty(),
+        "never read back"
     );
     assert!(form.html.contains("<svg"), "with the QR code");
     assert!(form.html.contains(&received.public_url));
@@ -118,6 +131,7 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
         .render_form(d.lan(pb::RenderFormRequest {
             id: received.code.clone(),
             form: pb::Form::Handover as i32,
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -131,6 +145,7 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
             code: received.code.clone(),
             score: 5,
             comment: "Nhanh, chu đáo".into(),
+            key: received.citizen_key.clone(),
         })
         .await
         .unwrap()
@@ -142,6 +157,7 @@ async fn a_dossier_from_the_counter_to_the_returned_result_across_tet() {
             code: received.code.clone(),
             score: 1,
             comment: String::new(),
+            key: received.citizen_key.clone(),
         })
         .await
         .unwrap_err();
@@ -219,6 +235,7 @@ async fn a_supplement_pauses_the_clock_and_moves_the_due_date_by_working_time() 
         .render_form(d.lan(pb::RenderFormRequest {
             id: id.clone(),
             form: pb::Form::SupplementRequest as i32,
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -353,6 +370,7 @@ async fn bad_input_names_the_field_and_changes_nothing() {
             code: received.code.clone(),
             score: 4,
             comment: String::new(),
+            key: received.citizen_key.clone(),
         })
         .await
         .unwrap_err();
@@ -363,6 +381,7 @@ async fn bad_input_names_the_field_and_changes_nothing() {
             code: received.code.clone(),
             score: 9,
             comment: String::new(),
+            key: received.citizen_key.clone(),
         })
         .await
         .unwrap_err();
@@ -433,6 +452,7 @@ async fn an_extension_prints_the_apology_and_still_counts_late() {
         .render_form(d.lan(pb::RenderFormRequest {
             id: dossier.id.clone(),
             form: pb::Form::Apology as i32,
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -654,6 +674,7 @@ async fn fees_pause_the_clock_until_paid_at_the_counter_or_by_a_signed_callback(
         .client
         .create_payment_request(pb::CreatePaymentRequestRequest {
             id: dossier.code.clone(),
+            key: dossier.citizen_key.clone(),
         })
         .await
         .unwrap()
@@ -732,8 +753,11 @@ async fn statistics_count_from_the_history_by_channel_and_procedure() {
     let mut d = spawn_at(vn(2026, 11, 2, 9, 0)).await;
     // three marriages at the counter, one licence online
     let mut ids = Vec::new();
+    let mut keys = Vec::new();
     for _ in 0..3 {
-        ids.push(d.received(MARRIAGE).await.id);
+        let received = d.received(MARRIAGE).await;
+        ids.push(received.id);
+        keys.push(received.citizen_key);
     }
     let mut online = create_request(LICENCE, &[REQUEST_FORM]);
     online.channel = pb::Channel::Online as i32;
@@ -775,12 +799,13 @@ async fn statistics_count_from_the_history_by_channel_and_procedure() {
     }
     let code0 = d.get(&ids[0]).await.code;
     let code1 = d.get(&ids[1]).await.code;
-    for (code, score) in [(code0, 5), (code1, 2)] {
+    for (code, key, score) in [(code0, &keys[0], 5), (code1, &keys[1], 2)] {
         d.client
             .rate_dossier(pb::RateDossierRequest {
                 code,
                 score,
                 comment: String::new(),
+                key: key.clone(),
             })
             .await
             .unwrap();
@@ -942,6 +967,7 @@ async fn feedback_is_tracked_to_its_answer_once() {
             contact: "0912345678".into(),
             content: "Đề nghị bố trí thêm ghế chờ.".into(),
             dossier_code: String::new(),
+            key: String::new(),
         })
         .await
         .unwrap()
@@ -957,6 +983,7 @@ async fn feedback_is_tracked_to_its_answer_once() {
             contact: "x".into(),
             content: "y".into(),
             dossier_code: String::new(),
+            key: String::new(),
         })
         .await
         .unwrap_err();
@@ -969,6 +996,7 @@ async fn feedback_is_tracked_to_its_answer_once() {
             contact: String::new(),
             content: "y".into(),
             dossier_code: "ABC-261126-0001".into(),
+            key: String::new(),
         })
         .await
         .unwrap_err();

@@ -170,7 +170,10 @@ pub struct FormView {
     pub received_by: String,
     /// When the form is printed; its `dd/mm/yyyy` date dates the form.
     pub printed_at: String,
-    /// `/d/{code}` absolute URL.
+    /// The citizen's key (form 01): printed beside the code when known (at receipt, or
+    /// reissued on a reprint); empty when the form is reprinted without it.
+    pub citizen_key: String,
+    /// `/d/{code}` absolute URL (`/d/{code}?k={key}` on form 01 when the key is known).
     pub public_url: String,
     /// An `<svg …>` or `<?xml…?><svg…>` string made by the caller; embedded inline
     /// without its prologue (trusted, not escaped).
@@ -276,6 +279,9 @@ body.a4 h1 { margin-top: 6mm; }
 .code .value { display: inline-block; font-family: "Courier New", "Liberation Mono", monospace; font-weight: bold;
   font-size: 1.3em; border: 1.5px solid #000; padding: .6mm 2.5mm; }
 .code.big .value { font-size: 1.5em; }
+.code.key .value { font-size: 1.2em; letter-spacing: .12em; }
+div.key { text-align: center; font-size: .85em; margin: 0 0 2mm; }
+.key-note { text-align: center; font-size: .8em; margin: -1mm 0 2mm; }
 .top { display: flex; align-items: flex-start; gap: 3mm; margin-top: 1mm; break-inside: avoid; page-break-inside: avoid; }
 .top .main { flex: 1; min-width: 0; }
 table.info { width: 100%; border-collapse: collapse; margin: 1mm 0; }
@@ -489,6 +495,29 @@ fn header(out: &mut String, kind: FormKind, view: &FormView) {
         label(code_vi, code_en),
         text_or_dots(display_code(view))
     ));
+    if kind == FormKind::Receipt && !view.code.trim().is_empty() {
+        out.push_str(&key_line(view));
+    }
+}
+
+/// Form 01: the citizen's key beside the code, or where to get a new one.
+fn key_line(view: &FormView) -> String {
+    match view.citizen_key.trim() {
+        "" => format!(
+            "<div class=\"key\">{}: <span class=\"blank\">in trên giấy tiếp nhận lần đầu; \
+             nếu mất, đề nghị bộ phận một cửa cấp mã mới</span> <span class=\"en\">/&nbsp;printed on \
+             the first receipt; if lost, ask the counter for a new one</span></div>\n",
+            label("Mã bảo mật", "Key"),
+        ),
+        key => format!(
+            "<div class=\"code key\">{}: <span class=\"value\">{}</span></div>\n\
+             <div class=\"key-note\">Giữ kín mã này: chỉ người có mã mới thanh toán, đánh giá và \
+             phản ánh về hồ sơ. <span class=\"en\">/&nbsp;Keep this key private: only who holds it \
+             can pay, rate or send feedback on this dossier.</span></div>\n",
+            label("Mã bảo mật", "Key"),
+            escape(key),
+        ),
+    }
 }
 
 /// A table of facts.
@@ -981,6 +1010,7 @@ mod tests {
             returned_at: "10:30 thứ Sáu, 27/11/2026".into(),
             received_by: "Nguyễn Thị Hoà".into(),
             printed_at: "09:20 thứ Năm, 26/11/2026".into(),
+            citizen_key: String::new(),
             public_url: "https://motcua.example.vn/d/H57.10-261126-0001".into(),
             qr_svg: SVG.into(),
         }
@@ -1059,6 +1089,24 @@ mod tests {
         assert!(html.contains("Trần Văn Bình"));
         assert!(html.contains("Nơi trả kết quả"));
         assert!(html.contains("NGƯỜI TIẾP NHẬN HỒ SƠ"));
+    }
+
+    #[test]
+    fn the_receipt_prints_the_key_beside_the_code_only_when_known() {
+        let mut v = view();
+        v.citizen_key = "K7MP3XQ9RT".into();
+        let html = render(FormKind::Receipt, &v);
+        assert!(html.contains("Mã bảo mật"), "{html}");
+        assert!(html.contains("<span class=\"value\">K7MP3XQ9RT</span>"));
+        for kind in [FormKind::SupplementRequest, FormKind::Handover] {
+            assert!(!render(kind, &v).contains("K7MP3XQ9RT"), "{kind:?}");
+        }
+        v.citizen_key.clear();
+        let reprint = render(FormKind::Receipt, &v);
+        assert!(
+            reprint.contains("ask the counter for a new one"),
+            "{reprint}"
+        );
     }
 
     #[test]

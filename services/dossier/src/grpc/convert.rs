@@ -65,6 +65,16 @@ pub fn public_url(base: &str, code: &str) -> String {
     format!("{}/d/{code}", base.trim_end_matches('/'))
 }
 
+/// The status page with the citizen's key (`/d/{code}?k={key}`), the receipt's QR link;
+/// the plain status page when `key` is empty.
+pub fn citizen_url(base: &str, code: &str, key: &str) -> String {
+    if key.is_empty() {
+        public_url(base, code)
+    } else {
+        format!("{}?k={key}", public_url(base, code))
+    }
+}
+
 /// Whether an open dossier's running clock is past its appointment.
 pub fn is_overdue(row: &DossierRow, now: DateTime<Utc>) -> bool {
     matches!(row.status, 2 | 4) && row.due_at.is_some_and(|d| d < now.timestamp_millis())
@@ -146,8 +156,12 @@ pub fn dossier(
                 receipt_number: p.receipt_number.clone(),
                 paid_at: Some(ts(p.paid_at)),
                 recorded_by: p.recorded_by.clone(),
+                overpaid_vnd: p.overpaid,
             })
             .collect(),
+        overpaid_vnd: payments.iter().map(|p| p.overpaid).sum(),
+        personal_data_removed_at: ots(row.personal_data_removed_at),
+        citizen_key: String::new(),
         missing_items: row.missing(),
         end_reason: row.end_reason.clone(),
         version: row.version,

@@ -6,24 +6,31 @@ use onestop_kit::ServiceError;
 use onestop_kit::sql::Store;
 use onestop_proto::dossier::v1 as pb;
 
-use super::convert::{public_url, vi_datetime};
+use super::convert::{citizen_url, vi_datetime};
 use crate::domain::deadline::explain;
 use crate::domain::forms::{FormComponent, FormKind, FormView, render as layout};
 use crate::store::rows::{DossierRow, HistoryRow};
 use crate::store::{read, tx};
 
-/// Renders form `form` (1–5) of `row`, or says why this form does not apply yet.
+/// Form `form` (1–5), or `INVALID_ARGUMENT` naming `form`.
+pub fn kind_of(form: i32) -> Result<FormKind, ServiceError> {
+    u8::try_from(form)
+        .ok()
+        .and_then(FormKind::from_number)
+        .ok_or_else(|| ServiceError::invalid("form", "mẫu 1–5 — form 1 to 5"))
+}
+
+/// Renders form `kind` of `row`, or says why this form does not apply yet. On form 01,
+/// `citizen_key` (already checked against the dossier) is printed beside the code and
+/// carried in the QR link. The QR code and the layout are drawn on the blocking pool.
 pub async fn render(
     store: &Store,
     row: &DossierRow,
-    form: i32,
+    kind: FormKind,
     base_url: &str,
     now: DateTime<Utc>,
+    citizen_key: Option<&str>,
 ) -> Result<pb::RenderedForm, ServiceError> {
-    let kind = u8::try_from(form)
-        .ok()
-        .and_then(FormKind::from_number)
-        .ok_or_else(|| ServiceError::invalid("form", "mẫu 1–5 — form 1 to 5"))?;
     let not_yet = |vi: &str, en: &str| {
         Err(ServiceError::FailedPrecondition(format!(
             "chưa có {} cho hồ sơ này: {vi} — no {} for this dossier yet: {en}",
@@ -106,20 +113,18 @@ pub async fn render(
     let received_by = last("return_result")
         .and_then(|h| h.note.split(" | ").next().map(str::to_string))
         .unwrap_or_default();
+    let citizen_key = citizen_key
+        .filter(|_| kind == FormKind::Receipt)
+        .unwrap_or_default();
     let url = row
         .code
         .as_deref()
-        .map(|c| public_url(base_url, c))
+        .map(|c| citizen_url(base_url, c, citizen_key))
         .unwrap_or_default();
-    let qr_svg = if url.is_empty() {
-        String::new()
-    } else {
-        onestop_kit::qr::inline_svg(&url, 150).map_err(ServiceError::Internal)?
-    };
     let paid = read::payments(store, &row.id)
         .await?
         .iter()
-        .map(|p| p.amount)
+        .map(|p| p.amount - p.overpaid)
         .sum();
     let view = FormView {
         center_name: center.name_vi.clone(),
@@ -160,13 +165,25 @@ pub async fn render(
         returned_at: vi_datetime(row.returned_at, tz),
         received_by,
         printed_at: vi_datetime(Some(now.timestamp_millis()), tz),
+        citizen_key: citizen_key.to_string(),
         public_url: url,
-        qr_svg,
+        qr_svg: String::new(),
     };
     let code = row.code.clone().unwrap_or_else(|| row.id.clone());
+    let html = tokio::task::spawn_blocking(move || -> Result<String, ServiceError> {
+        let mut view = view;
+        if !view.public_url.is_empty() {
+            view.qr_svg = onestop_kit::qr::inline_svg(&view.public_url, 150)
+                .map_err(ServiceError::Internal)?;
+        }
+        Ok(layout(kind, &view))
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("form rendering: {e}")))??;
     Ok(pb::RenderedForm {
         content_type: "text/html; charset=utf-8".into(),
-        html: layout(kind, &view),
+        html,
         file_name: kind.file_name(&code),
+        citizen_key: String::new(),
     })
 }

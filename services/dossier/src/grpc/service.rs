@@ -2,28 +2,30 @@
 
 use chrono::{DateTime, Utc};
 use onestop_kit::auth::require_role;
-use onestop_kit::sql::{Store, exec, one};
+use onestop_kit::citizen_key;
+use onestop_kit::sql::Store;
 use onestop_kit::{Claims, Clock, FieldViolation, Role, ServiceError};
 use onestop_proto::catalogue::v1 as cat;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use onestop_proto::dossier::v1 as pb;
 use onestop_proto::dossier::v1::dossier_service_server::{DossierService, DossierServiceServer};
 use rand::Rng;
-use sea_orm::FromQueryResult;
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, from_ts};
+use super::limits;
 use crate::domain::calendar::{DayKind, DayStatus};
 use crate::domain::citizen::{Applicant, ApplicantInput, check_citizen_id};
 use crate::domain::code::{DossierCode, check_unit};
 use crate::domain::deadline::{ClockEvent, ClockState, PauseReason, due_date, explain};
+use crate::domain::forms::FormKind;
 use crate::domain::status::{Transition, apply};
 use crate::store::rows::{
     CenterRow, ComponentLine, DossierRow, FeedbackRow, HolidayRow, RepresentativeData,
 };
 use crate::store::tx::{self, Locked, Step, refused};
-use crate::store::{admin, create, feedback, payment, read, stats};
+use crate::store::{admin, create, feedback, payment, rating, read, stats};
 
 /// Full name of the gRPC service.
 pub const SERVICE_NAME: &str = "onestop.dossier.v1.DossierService";
@@ -42,7 +44,9 @@ const STAFF: &[Role] = &[
 pub struct PaymentSettings {
     /// Shared secret of the payment platform's HMAC-SHA256 callback signature.
     pub secret: Vec<u8>,
-    /// The platform's payment page; `ref`, `amount` and `return` are appended.
+    /// The platform's payment page; `ref`, `amount` and `return` are appended. Empty
+    /// when no platform is configured (and the demo one is off): `CreatePaymentRequest`
+    /// then fails with `FAILED_PRECONDITION`.
     pub provider_url: String,
 }
 
@@ -77,9 +81,10 @@ impl DossierApi {
         })
     }
 
-    /// As a tonic service.
+    /// As a tonic service, decoding messages up to kit's [`onestop_kit::limits::MESSAGE_BYTES`].
     pub fn into_server(self) -> DossierServiceServer<Self> {
         DossierServiceServer::new(self)
+            .max_decoding_message_size(onestop_kit::limits::MESSAGE_BYTES)
     }
 
     /// The store (for housekeeping and benchmarks).
@@ -177,6 +182,31 @@ fn staff<T>(request: &Request<T>) -> Result<Claims, ServiceError> {
     require_role(request, STAFF).cloned()
 }
 
+/// Lets the caller act on `row` for the citizen: staff of the dossier's centre, or
+/// whoever holds the key printed on its receipt (compared in constant time with the
+/// stored hash). Anyone else is `PERMISSION_DENIED`, and nothing has been changed.
+fn citizen_or_staff<T>(
+    request: &Request<T>,
+    row: &DossierRow,
+    key: &str,
+) -> Result<(), ServiceError> {
+    if staff(request).is_ok_and(|c| c.covers_center(&row.center_id)) {
+        return Ok(());
+    }
+    if key.trim().is_empty() {
+        return Err(ServiceError::PermissionDenied(
+            "cần mã bảo mật in trên giấy tiếp nhận hồ sơ — the key printed on the receipt is needed"
+                .into(),
+        ));
+    }
+    match &row.citizen_key_hash {
+        Some(hash) if citizen_key::matches(key, hash) => Ok(()),
+        _ => Err(ServiceError::PermissionDenied(
+            "mã bảo mật không đúng — the key does not match this dossier".into(),
+        )),
+    }
+}
+
 /// A trimmed non-empty text, or `INVALID_ARGUMENT` naming `field`.
 fn required(field: &str, text: &str) -> Result<String, ServiceError> {
     let t = text.trim();
@@ -264,22 +294,13 @@ fn clock_stop_if_running(l: &Locked<'_>) -> Option<ClockEvent> {
         .map(|_| ClockEvent::Stopped { at: l.now })
 }
 
-#[derive(FromQueryResult)]
-struct Counter {
-    last: i64,
-}
-
-#[derive(FromQueryResult)]
-struct Exists {
-    n: i64,
-}
-
 #[tonic::async_trait]
 impl DossierService for DossierApi {
     async fn create_dossier(
         &self,
         request: Request<pb::CreateDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::create_dossier(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let mut errors: Vec<FieldViolation> = Vec::new();
@@ -335,6 +356,14 @@ impl DossierService for DossierApi {
             return Err(ServiceError::InvalidArgument(errors).into());
         }
         let applicant = applicant.expect("validated");
+        let request_id = Some(r.request_id.trim().to_string()).filter(|id| !id.is_empty());
+        if let Some(request_id) = &request_id {
+            // a retry of a request already done: its dossier, nothing new
+            tx::check_center(&claims, &center_id)?;
+            if let Some(first) = read::by_request(&self.store.db, &center_id, request_id).await? {
+                return self.reply(first).await;
+            }
+        }
         let procedure = self.procedure(&procedure_code).await?;
         if procedure.retired {
             return Err(ServiceError::invalid(
@@ -415,6 +444,9 @@ impl DossierService for DossierApi {
             search: String::new(),
             version: 1,
             updated_at: now.timestamp_millis(),
+            citizen_key_hash: None,
+            request_id,
+            personal_data_removed_at: None,
         };
         let row = create::create(&self.store, &claims, row, r.note.trim(), now)
             .await
@@ -435,6 +467,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::RequestSupplementRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::request_supplement(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.change(&claims, &r.id, r.expected_version, async |row, l| {
@@ -475,6 +508,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::SubmitSupplementRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::submit_supplement(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.change(&claims, &r.id, r.expected_version, async |row, l| {
@@ -496,10 +530,14 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ReceiveDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "note", &request.get_ref().note)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let role = claims.role;
-        self.change(&claims, &r.id, r.expected_version, async |row, l| {
+        // the citizen's key: printed on the receipt, only its hash is kept
+        let key = citizen_key::generate();
+        let key_hash = citizen_key::hash(&key);
+        let mut response = self.change(&claims, &r.id, r.expected_version, async |row, l| {
             apply(&row.state()?, &Transition::Receive, role).map_err(refused)?;
             let missing = missing_required(&row.component_lines());
             if !missing.is_empty() {
@@ -512,21 +550,12 @@ impl DossierService for DossierApi {
                 ));
             }
             let day = l.calendar.local_date(l.now);
-            let counter: Counter = one(
-                l.txn,
-                "INSERT INTO dossier_code_counters (unit_code, day, last) VALUES ($1, $2, 1)
-                 ON CONFLICT (unit_code, day) DO UPDATE SET last = dossier_code_counters.last + 1
-                 RETURNING last",
-                vec![l.center.unit_code.clone().into(), day.to_string().into()],
-            )
-            .await?
-            .ok_or_else(|| ServiceError::Internal("code counter returned nothing".into()))?;
-            let sequence = u32::try_from(counter.last)
-                .map_err(|_| ServiceError::Internal("code counter overflow".into()))?;
+            let sequence = tx::next_code_sequence(l.txn, &l.center.unit_code, day).await?;
             let code = DossierCode::new(&l.center.unit_code, day, sequence)
                 .map_err(ServiceError::FailedPrecondition)?;
             row.code = Some(code.to_string());
             row.received_at = Some(l.now.timestamp_millis());
+            row.citizen_key_hash = Some(key_hash.clone());
             Ok(vec![
                 Step::new("receive", Transition::Receive)
                     .note(r.note.trim())
@@ -537,13 +566,16 @@ impl DossierService for DossierApi {
                     .event("dossier_received"),
             ])
         })
-        .await
+        .await?;
+        response.get_mut().citizen_key = key;
+        Ok(response)
     }
 
     async fn refuse_dossier(
         &self,
         request: Request<pb::RefuseDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "reason", &request.get_ref().reason)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.end(
@@ -561,6 +593,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::AssignDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::assign_dossier(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let assignee = required("assignee", &r.assignee)?;
@@ -577,6 +610,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ForwardDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::forward_dossier(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let department = required("department", &r.department)?;
@@ -607,6 +641,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::RecordReviewRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "note", &request.get_ref().note)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let transition = match pb::ReviewOutcome::try_from(r.outcome) {
@@ -643,6 +678,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::SignResultRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "note", &request.get_ref().note)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.change(&claims, &r.id, r.expected_version, async |_, _| {
@@ -657,6 +693,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ExtendDeadlineRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "reason", &request.get_ref().reason)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let reason = required("reason", &r.reason)?;
@@ -712,6 +749,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::MarkResultReadyRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "note", &request.get_ref().note)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.change(&claims, &r.id, r.expected_version, async |row, l| {
@@ -730,6 +768,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ReturnResultRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::return_result(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.change(&claims, &r.id, r.expected_version, async |row, l| {
@@ -758,6 +797,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::WithdrawDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "reason", &request.get_ref().reason)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.end(
@@ -775,6 +815,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::StopDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::change(&request.get_ref().id, "reason", &request.get_ref().reason)?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         self.end(
@@ -792,6 +833,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::GetDossierRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::dossier_id(&request.get_ref().id)?;
         let claims = staff(&request)?;
         let key = required("id", &request.get_ref().id)?;
         let row = read::get(&self.store, &key).await?;
@@ -803,6 +845,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ListDossiersRequest>,
     ) -> Result<Response<pb::ListDossiersResponse>, Status> {
+        limits::list_dossiers(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let center_id = if r.center_id.trim().is_empty() && claims.center != "*" {
@@ -861,6 +904,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::GetDossierHistoryRequest>,
     ) -> Result<Response<pb::GetDossierHistoryResponse>, Status> {
+        limits::dossier_id(&request.get_ref().id)?;
         let claims = staff(&request)?;
         let key = required("id", &request.get_ref().id)?;
         let row = read::get(&self.store, &key).await?;
@@ -875,6 +919,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ExplainDeadlineRequest>,
     ) -> Result<Response<pb::DeadlineExplanation>, Status> {
+        limits::dossier_id(&request.get_ref().id)?;
         let claims = staff(&request)?;
         let key = required("id", &request.get_ref().id)?;
         let row = read::get(&self.store, &key).await?;
@@ -914,6 +959,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ListHolidaysRequest>,
     ) -> Result<Response<pb::ListHolidaysResponse>, Status> {
+        limits::list_holidays(request.get_ref())?;
         let r = request.into_inner();
         let center = if r.center_id.trim().is_empty() {
             "*"
@@ -930,6 +976,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::UpsertHolidayRequest>,
     ) -> Result<Response<pb::Holiday>, Status> {
+        limits::upsert_holiday(request.get_ref())?;
         let claims = require_role(&request, &[Role::Admin])?.clone();
         let h = request.into_inner().holiday.unwrap_or_default();
         let center_id = if h.center_id.trim().is_empty() {
@@ -996,6 +1043,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::DeleteHolidayRequest>,
     ) -> Result<Response<pb::DeleteHolidayResponse>, Status> {
+        limits::delete_holiday(request.get_ref())?;
         let claims = require_role(&request, &[Role::Admin])?.clone();
         let r = request.into_inner();
         let center_id = if r.center_id.trim().is_empty() {
@@ -1013,11 +1061,15 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::UpsertCenterRequest>,
     ) -> Result<Response<pb::Center>, Status> {
-        require_role(&request, &[Role::Admin])?;
+        limits::upsert_center(request.get_ref())?;
+        let claims = require_role(&request, &[Role::Admin])?.clone();
         let c = request.into_inner().center.unwrap_or_default();
         let mut errors = Vec::new();
         if c.id.trim().is_empty() {
             errors.push(FieldViolation::new("center.id", "bắt buộc — required"));
+        } else {
+            // one commune's admin edits their own centre only; `*` may create others
+            tx::check_center(&claims, c.id.trim())?;
         }
         let unit = check_unit(c.unit_code.trim()).unwrap_or_else(|e| {
             errors.push(FieldViolation::new("center.unit_code", e));
@@ -1076,14 +1128,87 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::RenderFormRequest>,
     ) -> Result<Response<pb::RenderedForm>, Status> {
+        limits::render_form(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
-        let key = required("id", &r.id)?;
-        let row = read::get(&self.store, &key).await?;
+        let id = required("id", &r.id)?;
+        let kind = super::forms::kind_of(r.form)?;
+        let given = r.citizen_key.trim();
+        if kind != FormKind::Receipt && (r.new_citizen_key || !given.is_empty()) {
+            let field = if r.new_citizen_key {
+                "new_citizen_key"
+            } else {
+                "citizen_key"
+            };
+            return Err(ServiceError::invalid(
+                field,
+                "mã bảo mật chỉ in trên mẫu 01 — the key is printed on form 01 only",
+            )
+            .into());
+        }
+        if r.new_citizen_key && !given.is_empty() {
+            return Err(ServiceError::invalid(
+                "citizen_key",
+                "hoặc in mã đã cấp, hoặc cấp mã mới — either print the key given or issue a new one",
+            )
+            .into());
+        }
+        let mut row = read::get(&self.store, &id).await?;
         tx::check_center(&claims, &row.center_id)?;
-        let form =
-            super::forms::render(&self.store, &row, r.form, &self.base_url, self.clock.now())
-                .await?;
+        let mut issued = String::new();
+        if r.new_citizen_key {
+            if !matches!(claims.role, Role::Receptionist | Role::Leader | Role::Admin) {
+                return Err(ServiceError::PermissionDenied(
+                    "chỉ bộ phận một cửa, lãnh đạo hoặc quản trị cấp mã mới — only the counter, a leader or an admin issues a new key"
+                        .into(),
+                )
+                .into());
+            }
+            if row.code.is_none() {
+                return Err(ServiceError::FailedPrecondition(
+                    "hồ sơ chưa được tiếp nhận — the dossier has not been received".into(),
+                )
+                .into());
+            }
+            issued = citizen_key::generate();
+            let hash = citizen_key::hash(&issued);
+            row = tx::change(
+                &self.store,
+                &row.id,
+                0,
+                &claims,
+                self.clock.now(),
+                async |row, _| {
+                    row.citizen_key_hash = Some(hash.clone());
+                    Ok(vec![Step::record("issue_citizen_key").note(
+                        "in lại giấy tiếp nhận với mã bảo mật mới; mã cũ hết hiệu lực — receipt reprinted with a new key; the old key no longer works",
+                    )])
+                },
+            )
+            .await?;
+        } else if !given.is_empty()
+            && !row
+                .citizen_key_hash
+                .as_deref()
+                .is_some_and(|h| citizen_key::matches(given, h))
+        {
+            return Err(ServiceError::invalid(
+                "citizen_key",
+                "không phải mã bảo mật của hồ sơ này — not this dossier's key",
+            )
+            .into());
+        }
+        let key = if issued.is_empty() { given } else { &issued };
+        let mut form = super::forms::render(
+            &self.store,
+            &row,
+            kind,
+            &self.base_url,
+            self.clock.now(),
+            Some(key).filter(|k| !k.is_empty()),
+        )
+        .await?;
+        form.citizen_key = issued;
         Ok(Response::new(form))
     }
 
@@ -1091,26 +1216,20 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::LookupDossierRequest>,
     ) -> Result<Response<pb::PublicDossier>, Status> {
+        limits::lookup_dossier(request.get_ref())?;
         let code = DossierCode::parse(&request.get_ref().code)
             .map_err(|e| ServiceError::invalid("code", e))?
             .to_string();
         let row = read::by_code(&self.store, &code).await?;
-        let rated: Option<Exists> = one(
-            &self.store.db,
-            "SELECT COUNT(*) AS n FROM dossier_ratings WHERE dossier_id = $1",
-            vec![row.id.clone().into()],
-        )
-        .await?;
-        Ok(Response::new(convert::public(
-            &row,
-            rated.is_some_and(|e| e.n > 0),
-        )))
+        let rated = rating::rated(&self.store, &row.id).await?;
+        Ok(Response::new(convert::public(&row, rated)))
     }
 
     async fn record_payment(
         &self,
         request: Request<pb::RecordPaymentRequest>,
     ) -> Result<Response<pb::Dossier>, Status> {
+        limits::record_payment(request.get_ref())?;
         let signed = !request.get_ref().signature.is_empty();
         let claims = if signed {
             Claims::new(
@@ -1151,8 +1270,15 @@ impl DossierService for DossierApi {
                 )
                 .into());
             }
-            if req.paid_at.is_some() {
-                // a repeated callback: already recorded
+            if cb.transaction_id.trim().is_empty() {
+                return Err(ServiceError::invalid(
+                    "callback_body",
+                    "thiếu mã giao dịch — transaction_id is missing",
+                )
+                .into());
+            }
+            if payment::recorded(&self.store.db, &req.dossier_id, &cb.transaction_id).await? {
+                // the platform repeating a callback: recorded already, nothing changes
                 return self
                     .reply(read::get(&self.store, &req.dossier_id).await?)
                     .await;
@@ -1185,14 +1311,17 @@ impl DossierService for DossierApi {
         };
         let by = claims.sub.clone();
         self.change(&claims, &key, r.expected_version, async |row, l| {
-            let owed = row.fee_total - row.paid;
-            if owed <= 0 {
+            let owed = (row.fee_total - row.paid).max(0);
+            // money the platform took is never dropped: what was not owed is an
+            // overpayment, kept for refund; at the counter staff just take less
+            let (applied, overpaid) = if reference.is_some() {
+                (amount.min(owed), amount - amount.min(owed))
+            } else if owed == 0 {
                 return Err(ServiceError::invalid(
                     "amount_vnd",
                     "hồ sơ không còn phí phải nộp — nothing is owed",
                 ));
-            }
-            if amount > owed {
+            } else if amount > owed {
                 return Err(ServiceError::invalid(
                     "amount_vnd",
                     format!(
@@ -1200,8 +1329,17 @@ impl DossierService for DossierApi {
                         crate::domain::forms::vnd(owed)
                     ),
                 ));
-            }
-            if !payment::record(l.txn, &row.id, method, amount, &receipt, &by, l.now).await? {
+            } else {
+                (amount, 0)
+            };
+            let new = payment::NewPayment {
+                method,
+                amount,
+                overpaid,
+                receipt_number: &receipt,
+                by: &by,
+            };
+            if !payment::record(l.txn, &row.id, &new, l.now).await? {
                 return Err(ServiceError::invalid(
                     "receipt_number",
                     format!("biên lai {receipt} đã được ghi — receipt already recorded"),
@@ -1210,18 +1348,28 @@ impl DossierService for DossierApi {
             if let Some(reference) = &reference {
                 payment::mark_paid(l.txn, reference, l.now).await?;
             }
-            row.paid += amount;
-            let note = format!(
-                "{method} {} biên lai/receipt {receipt}",
-                crate::domain::forms::vnd(amount)
-            );
-            let step = if row.status == 6 && !row.owes_fees() {
-                Step::new("record_payment", Transition::RecordPayment)
-                    .clock(ClockEvent::Resumed { at: l.now })
-            } else {
-                Step::record("record_payment")
-            };
-            Ok(vec![step.note(note).event("payment_received")])
+            row.paid += applied;
+            let mut steps = Vec::new();
+            if applied > 0 {
+                let note = format!(
+                    "{method} {} biên lai/receipt {receipt}",
+                    crate::domain::forms::vnd(applied)
+                );
+                let step = if row.status == 6 && !row.owes_fees() {
+                    Step::new("record_payment", Transition::RecordPayment)
+                        .clock(ClockEvent::Resumed { at: l.now })
+                } else {
+                    Step::record("record_payment")
+                };
+                steps.push(step.note(note).event("payment_received"));
+            }
+            if overpaid > 0 {
+                steps.push(Step::record("record_overpayment").note(format!(
+                    "nộp thừa {over}, giao dịch {receipt}: cần hoàn lại — paid {over} more than owed, transaction {receipt}: to refund",
+                    over = crate::domain::forms::vnd(overpaid)
+                )));
+            }
+            Ok(steps)
         })
         .await
     }
@@ -1230,16 +1378,25 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::CreatePaymentRequestRequest>,
     ) -> Result<Response<pb::PaymentRequest>, Status> {
+        limits::create_payment_request(request.get_ref())?;
         let key = required("id", &request.get_ref().id)?;
         // without a staff token only a dossier code is accepted, never an internal id
-        let row = match staff(&request) {
-            Ok(claims) => {
-                let row = read::get(&self.store, &key).await?;
-                tx::check_center(&claims, &row.center_id)?;
-                row
-            }
-            Err(_) => read::by_code(&self.store, &key).await?,
+        let row = if staff(&request).is_ok() {
+            read::get(&self.store, &key).await?
+        } else {
+            let code = DossierCode::parse(&key)
+                .map_err(|e| ServiceError::invalid("id", e))?
+                .to_string();
+            read::by_code(&self.store, &code).await?
         };
+        citizen_or_staff(&request, &row, &request.get_ref().key)?;
+        if self.payment.provider_url.trim().is_empty() {
+            return Err(ServiceError::FailedPrecondition(
+                "chưa cấu hình cổng thanh toán trực tuyến; vui lòng nộp tại bộ phận một cửa — no payment platform configured; please pay at the counter"
+                    .into(),
+            )
+            .into());
+        }
         let owed = row.fee_total - row.paid;
         if owed <= 0 || row.status >= 7 && row.status != 9 {
             return Err(ServiceError::FailedPrecondition(
@@ -1247,22 +1404,35 @@ impl DossierService for DossierApi {
             )
             .into());
         }
-        let reference = random_id("TT").to_uppercase();
+        let open = payment::open_request(
+            &self.store,
+            &row.id,
+            owed,
+            &random_id("TT").to_uppercase(),
+            self.clock.now(),
+        )
+        .await?;
         let back = row
             .code
             .as_deref()
             .map(|c| convert::public_url(&self.base_url, c))
             .unwrap_or_default();
         let url = format!(
-            "{}?ref={reference}&amount={owed}&return={}",
+            "{}?ref={}&amount={}&return={}",
             self.payment.provider_url,
+            open.reference,
+            open.amount,
             back.replace(':', "%3A").replace('/', "%2F")
         );
-        payment::create_request(&self.store, &reference, &row.id, owed, self.clock.now()).await?;
+        let qr_url = url.clone();
+        let qr_svg = tokio::task::spawn_blocking(move || onestop_kit::qr::inline_svg(&qr_url, 200))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("QR code: {e}")))?
+            .map_err(ServiceError::Internal)?;
         Ok(Response::new(pb::PaymentRequest {
-            qr_svg: onestop_kit::qr::inline_svg(&url, 200).map_err(ServiceError::Internal)?,
-            reference,
-            amount_vnd: owed,
+            qr_svg,
+            reference: open.reference,
+            amount_vnd: open.amount,
             payment_url: url,
         }))
     }
@@ -1271,21 +1441,17 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::RateDossierRequest>,
     ) -> Result<Response<pb::Rating>, Status> {
-        let r = request.into_inner();
+        limits::rate_dossier(request.get_ref())?;
+        let r = request.get_ref();
         if !(1..=5).contains(&r.score) {
             return Err(ServiceError::invalid("score", "từ 1 đến 5 — from 1 to 5").into());
-        }
-        if r.comment.chars().count() > 2000 {
-            return Err(ServiceError::invalid(
-                "comment",
-                "tối đa 2000 ký tự — 2000 characters at most",
-            )
-            .into());
         }
         let code = DossierCode::parse(&r.code)
             .map_err(|e| ServiceError::invalid("code", e))?
             .to_string();
         let row = read::by_code(&self.store, &code).await?;
+        // who may rate before anything about the dossier's state is told
+        citizen_or_staff(&request, &row, &r.key)?;
         if row.status != 10 {
             return Err(ServiceError::invalid(
                 "code",
@@ -1294,23 +1460,8 @@ impl DossierService for DossierApi {
             .into());
         }
         let now = self.clock.now();
-        let inserted = {
-            let _gate = self.store.gate().await;
-            exec(
-                &self.store.db,
-                "INSERT INTO dossier_ratings (dossier_id, center_id, score, comment, rated_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dossier_id) DO NOTHING",
-                vec![
-                    row.id.clone().into(),
-                    row.center_id.clone().into(),
-                    r.score.into(),
-                    r.comment.trim().into(),
-                    now.timestamp_millis().into(),
-                ],
-            )
-            .await?
-        };
-        if inserted == 0 {
+        let comment = r.comment.trim();
+        if !rating::insert(&self.store, &row.id, &row.center_id, r.score, comment, now).await? {
             return Err(ServiceError::invalid(
                 "code",
                 "hồ sơ này đã được đánh giá — this dossier was already rated",
@@ -1320,7 +1471,7 @@ impl DossierService for DossierApi {
         Ok(Response::new(pb::Rating {
             code,
             score: r.score,
-            comment: r.comment.trim().to_string(),
+            comment: comment.to_string(),
             rated_at: Some(convert::ts(now.timestamp_millis())),
         }))
     }
@@ -1329,17 +1480,22 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::SubmitFeedbackRequest>,
     ) -> Result<Response<pb::Feedback>, Status> {
+        limits::submit_feedback(request.get_ref())?;
         let channel = request.get_ref().channel.trim().to_string();
-        match channel.as_str() {
-            "web" => {}
+        let by_staff = match channel.as_str() {
+            "web" => staff(&request)
+                .ok()
+                .filter(|c| c.covers_center(request.get_ref().center_id.trim())),
             "hotline" | "counter" => {
-                staff(&request)?;
+                let claims = staff(&request)?;
+                tx::check_center(&claims, request.get_ref().center_id.trim())?;
+                Some(claims)
             }
             _ => {
                 return Err(ServiceError::invalid("channel", "hotline, web hoặc counter").into());
             }
-        }
-        let r = request.into_inner();
+        };
+        let r = request.get_ref();
         let mut errors = Vec::new();
         for (field, value) in [
             ("center_id", &r.center_id),
@@ -1364,12 +1520,24 @@ impl DossierService for DossierApi {
             let code = DossierCode::parse(&r.dossier_code)
                 .map_err(|e| ServiceError::invalid("dossier_code", e))?
                 .to_string();
-            read::by_code(&self.store, &code).await.map_err(|_| {
-                ServiceError::invalid(
-                    "dossier_code",
-                    "không có hồ sơ mã này — no dossier with this code",
+            if by_staff.is_none() && r.key.trim().is_empty() {
+                return Err(ServiceError::PermissionDenied(
+                    "phản ánh về một hồ sơ cần mã bảo mật in trên giấy tiếp nhận — feedback about a dossier needs the key printed on its receipt"
+                        .into(),
                 )
-            })?;
+                .into());
+            }
+            let row = read::by_code(&self.store, &code)
+                .await
+                .ok()
+                .filter(|row| row.center_id == center.center_id)
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "dossier_code",
+                        "trung tâm không có hồ sơ mã này — this centre has no dossier with this code",
+                    )
+                })?;
+            citizen_or_staff(&request, &row, &r.key)?;
             code
         };
         let cal = tx::calendar(&self.store.db, &center).await?;
@@ -1398,6 +1566,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::AssignFeedbackRequest>,
     ) -> Result<Response<pb::Feedback>, Status> {
+        limits::assign_feedback(request.get_ref())?;
         let claims = require_role(&request, &[Role::Leader, Role::Admin])?.clone();
         let r = request.into_inner();
         let id = required("id", &r.id)?;
@@ -1411,6 +1580,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::AnswerFeedbackRequest>,
     ) -> Result<Response<pb::Feedback>, Status> {
+        limits::answer_feedback(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let id = required("id", &r.id)?;
@@ -1436,6 +1606,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::ListFeedbackRequest>,
     ) -> Result<Response<pb::ListFeedbackResponse>, Status> {
+        limits::list_feedback(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let center_id = required("center_id", &r.center_id)?;
@@ -1460,6 +1631,7 @@ impl DossierService for DossierApi {
         &self,
         request: Request<pb::DossierStatsRequest>,
     ) -> Result<Response<pb::DossierStatsResponse>, Status> {
+        limits::dossier_stats(request.get_ref())?;
         let claims = staff(&request)?;
         let r = request.into_inner();
         let center_id = required("center_id", &r.center_id)?;
@@ -1481,16 +1653,23 @@ impl DossierService for DossierApi {
             );
         }
         let group = stats::GroupBy::parse(r.group_by.trim())?;
-        let (groups, total) =
+        let counts =
             stats::stats(&self.store, &center_id, from, to, group, self.clock.now()).await?;
-        Ok(Response::new(pb::DossierStatsResponse {
-            rows: if group == stats::GroupBy::Total {
-                Vec::new()
-            } else {
-                groups.iter().map(|(k, f)| stats_row(k, f)).collect()
-            },
-            total: Some(stats_row("", &total)),
-        }))
+        // adding up the groups is CPU work: off the request workers
+        let response = tokio::task::spawn_blocking(move || {
+            let (groups, total) = counts.figures();
+            pb::DossierStatsResponse {
+                rows: if group == stats::GroupBy::Total {
+                    Vec::new()
+                } else {
+                    groups.iter().map(|(k, f)| stats_row(k, f)).collect()
+                },
+                total: Some(stats_row("", &total)),
+            }
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("statistics: {e}")))?;
+        Ok(Response::new(response))
     }
 }
 

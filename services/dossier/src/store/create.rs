@@ -10,7 +10,9 @@ use super::tx::{Actor, center, check_center, refused, search_text};
 use crate::domain::status::{DossierState, Transition, apply};
 
 /// Inserts `row` (status 1, stage 1) after the state machine allows the creation by
-/// the caller's role; `row.center_id` must exist.
+/// the caller's role; `row.center_id` must exist. When another dossier of the centre
+/// already carries `row.request_id` (a retried request), nothing is written and that
+/// dossier is returned.
 pub async fn create(
     store: &Store,
     claims: &Claims,
@@ -29,16 +31,26 @@ pub async fn create(
     center(&txn, &row.center_id).await?;
     let columns: Vec<&str> = DOSSIER_COLUMNS.split(',').map(str::trim).collect();
     let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("${n}")).collect();
-    exec(
+    let inserted = exec(
         &txn,
         &format!(
-            "INSERT INTO dossiers ({}) VALUES ({})",
+            "INSERT INTO dossiers ({}) VALUES ({})
+             ON CONFLICT (center_id, request_id) WHERE request_id IS NOT NULL DO NOTHING",
             columns.join(", "),
             placeholders.join(", ")
         ),
         values_of(&row),
     )
     .await?;
+    if inserted == 0 {
+        txn.rollback().await?;
+        let request_id = row.request_id.as_deref().unwrap_or_default();
+        return super::read::by_request(&store.db, &row.center_id, request_id)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Internal(format!("request `{request_id}` conflicted but is gone"))
+            });
+    }
     exec(
         &txn,
         "INSERT INTO dossier_history (dossier_id, seq, center_id, at, actor, role, transition,
@@ -108,5 +120,8 @@ pub fn values_of(row: &DossierRow) -> Vec<sea_orm::Value> {
         r.search.into(),
         r.version.into(),
         r.updated_at.into(),
+        r.citizen_key_hash.into(),
+        r.request_id.into(),
+        r.personal_data_removed_at.into(),
     ]
 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use onestop_kit::ServiceError;
-use onestop_kit::sql::{Store, exec, one};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use onestop_kit::sql::{Store, all, exec, one};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -58,19 +58,37 @@ pub struct RequestRow {
     pub paid_at: Option<i64>,
 }
 
-/// Stores a new payment request.
-pub async fn create_request(
+/// The dossier's open payment request for `amount`: the one already open when it asks
+/// for that amount (a repeated request gets the same reference), otherwise a new one
+/// with `reference`, closing an open one that asked for another amount. At most one
+/// request per dossier is open (a unique index), so two replicas racing get one.
+pub async fn open_request(
     store: &Store,
-    reference: &str,
     dossier_id: &str,
     amount: i64,
+    reference: &str,
     now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
+) -> Result<RequestRow, ServiceError> {
     let _gate = store.gate().await;
+    let txn = store.db.begin().await?;
+    if let Some(open) = open_of(&txn, dossier_id).await? {
+        if open.amount == amount {
+            txn.commit().await?;
+            return Ok(open);
+        }
+        exec(
+            &txn,
+            "UPDATE dossier_payment_requests SET closed_at = $2
+             WHERE reference = $1 AND paid_at IS NULL AND closed_at IS NULL",
+            vec![open.reference.clone().into(), now.timestamp_millis().into()],
+        )
+        .await?;
+    }
     exec(
-        &store.db,
+        &txn,
         "INSERT INTO dossier_payment_requests (reference, dossier_id, amount, created_at)
-         VALUES ($1, $2, $3, $4)",
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (dossier_id) WHERE paid_at IS NULL AND closed_at IS NULL DO NOTHING",
         vec![
             reference.into(),
             dossier_id.into(),
@@ -79,7 +97,59 @@ pub async fn create_request(
         ],
     )
     .await?;
-    Ok(())
+    let open = open_of(&txn, dossier_id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("payment request not stored".into()))?;
+    txn.commit().await?;
+    Ok(open)
+}
+
+/// The dossier's open payment request (not paid, not closed), if any.
+async fn open_of(
+    c: &impl ConnectionTrait,
+    dossier_id: &str,
+) -> Result<Option<RequestRow>, ServiceError> {
+    one(
+        c,
+        "SELECT reference, dossier_id, amount, paid_at FROM dossier_payment_requests
+         WHERE dossier_id = $1 AND paid_at IS NULL AND closed_at IS NULL",
+        vec![dossier_id.into()],
+    )
+    .await
+}
+
+/// Open payment requests of a dossier (0 or 1), for checks.
+pub async fn open_requests(
+    store: &Store,
+    dossier_id: &str,
+) -> Result<Vec<RequestRow>, ServiceError> {
+    all(
+        &store.db,
+        "SELECT reference, dossier_id, amount, paid_at FROM dossier_payment_requests
+         WHERE dossier_id = $1 AND paid_at IS NULL AND closed_at IS NULL",
+        vec![dossier_id.into()],
+    )
+    .await
+}
+
+/// Whether a payment with this receipt number (the platform's transaction id) is
+/// already recorded for the dossier.
+pub async fn recorded(
+    c: &impl ConnectionTrait,
+    dossier_id: &str,
+    receipt_number: &str,
+) -> Result<bool, ServiceError> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let count: Option<Count> = one(
+        c,
+        "SELECT COUNT(*) AS n FROM dossier_payments WHERE dossier_id = $1 AND receipt_number = $2",
+        vec![dossier_id.into(), receipt_number.into()],
+    )
+    .await?;
+    Ok(count.is_some_and(|c| c.n > 0))
 }
 
 /// The request with this reference.
@@ -96,29 +166,42 @@ pub async fn request(
     .await
 }
 
+/// One payment to record.
+#[derive(Clone, Debug)]
+pub struct NewPayment<'a> {
+    /// `cash` or `online`.
+    pub method: &'a str,
+    /// The whole amount received.
+    pub amount: i64,
+    /// Of which beyond what was owed (to refund).
+    pub overpaid: i64,
+    /// Counter receipt number or the platform's transaction id.
+    pub receipt_number: &'a str,
+    /// Who recorded it.
+    pub by: &'a str,
+}
+
 /// Records a payment inside a dossier change; `false` if this receipt number was
 /// already recorded for the dossier (a repeated callback).
 pub async fn record(
     c: &impl ConnectionTrait,
     dossier_id: &str,
-    method: &str,
-    amount: i64,
-    receipt_number: &str,
-    by: &str,
+    p: &NewPayment<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, ServiceError> {
     let inserted = exec(
         c,
         "INSERT INTO dossier_payments (dossier_id, receipt_number, method, amount, paid_at,
-            recorded_by) VALUES ($1, $2, $3, $4, $5, $6)
+            recorded_by, overpaid) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (dossier_id, receipt_number) DO NOTHING",
         vec![
             dossier_id.into(),
-            receipt_number.into(),
-            method.into(),
-            amount.into(),
+            p.receipt_number.into(),
+            p.method.into(),
+            p.amount.into(),
             now.timestamp_millis().into(),
-            by.into(),
+            p.by.into(),
+            p.overpaid.into(),
         ],
     )
     .await?;

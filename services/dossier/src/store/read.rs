@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use onestop_kit::ServiceError;
 use onestop_kit::sql::{Store, all, one};
-use sea_orm::Value;
+use sea_orm::{ConnectionTrait, Value};
 
 use super::rows::{DOSSIER_COLUMNS, DossierRow, PaymentRow};
 
@@ -29,11 +29,25 @@ pub async fn by_code(store: &Store, code: &str) -> Result<DossierRow, ServiceErr
     .ok_or_else(|| ServiceError::NotFound(format!("dossier `{code}` — hồ sơ")))
 }
 
+/// The dossier of `center_id` opened by the client's `request_id`, if any.
+pub async fn by_request(
+    c: &impl ConnectionTrait,
+    center_id: &str,
+    request_id: &str,
+) -> Result<Option<DossierRow>, ServiceError> {
+    one(
+        c,
+        &format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE center_id = $1 AND request_id = $2"),
+        vec![center_id.into(), request_id.into()],
+    )
+    .await
+}
+
 /// Payments recorded for a dossier, oldest first.
 pub async fn payments(store: &Store, dossier_id: &str) -> Result<Vec<PaymentRow>, ServiceError> {
     all(
         &store.db,
-        "SELECT dossier_id, receipt_number, method, amount, paid_at, recorded_by
+        "SELECT dossier_id, receipt_number, method, amount, paid_at, recorded_by, overpaid
          FROM dossier_payments WHERE dossier_id = $1 ORDER BY paid_at, receipt_number",
         vec![dossier_id.into()],
     )

@@ -55,6 +55,12 @@ pub struct DossierRow {
     pub search: String,
     pub version: i64,
     pub updated_at: i64,
+    /// SHA-256 of the citizen's key (`onestop_kit::citizen_key::hash`), from receipt.
+    pub citizen_key_hash: Option<String>,
+    /// The client's idempotency key of `CreateDossier`.
+    pub request_id: Option<String>,
+    /// When the applicant's personal data was removed (retention).
+    pub personal_data_removed_at: Option<i64>,
 }
 
 /// The columns of `dossiers`, for `SELECT` and `RETURNING`.
@@ -63,7 +69,8 @@ pub const DOSSIER_COLUMNS: &str = "id, code, center_id, procedure_code, procedur
     address, representative, channel, components, fees, fee_total, paid, status, stage,
     assigned, review, signed, extended, assignee, department, missing_items, end_reason,
     created_at, received_at, due_at, judged_due_at, result_ready_at, returned_at, ended_at,
-    timeliness, clock_paused, search, version, updated_at";
+    timeliness, clock_paused, search, version, updated_at, citizen_key_hash, request_id,
+    personal_data_removed_at";
 
 /// A component of the pinned procedure and whether the citizen provided it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,6 +298,8 @@ pub struct PaymentRow {
     pub amount: i64,
     pub paid_at: i64,
     pub recorded_by: String,
+    /// The part of `amount` beyond what was owed, to be refunded.
+    pub overpaid: i64,
 }
 
 /// Epoch milliseconds as a UTC instant.

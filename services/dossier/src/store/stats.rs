@@ -161,7 +161,15 @@ struct Pair {
     b: i64,
 }
 
-/// Figures per group over `[from, to)`, and their total.
+/// The grouped counts as the database returns them; [`Counts::figures`] adds them up
+/// (CPU work, to run off the request workers).
+pub struct Counts {
+    history: Vec<HistoryCounts>,
+    progress: Vec<Pair>,
+    ratings: Vec<Pair>,
+}
+
+/// The counts per group over `[from, to)`.
 pub async fn stats(
     store: &Store,
     center_id: &str,
@@ -169,7 +177,7 @@ pub async fn stats(
     to: DateTime<Utc>,
     group: GroupBy,
     now: DateTime<Utc>,
-) -> Result<(BTreeMap<String, Figures>, Figures), ServiceError> {
+) -> Result<Counts, ServiceError> {
     let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
     let hk = group.history_key();
     let history: Vec<HistoryCounts> = all(
@@ -216,32 +224,48 @@ pub async fn stats(
         vec![center_id.into(), from.into(), to.into()],
     )
     .await?;
-    let mut groups: BTreeMap<String, Figures> = BTreeMap::new();
-    for h in history {
-        let f = groups.entry(h.key).or_default();
-        f.received += h.received;
-        f.online += h.online;
-        f.assisted += h.assisted;
-        f.early += h.early;
-        f.on_time += h.on_time;
-        f.late += h.late;
-        f.supplements += h.supplements;
+    Ok(Counts {
+        history,
+        progress,
+        ratings,
+    })
+}
+
+impl Counts {
+    /// Figures per group, and their total.
+    pub fn figures(self) -> (BTreeMap<String, Figures>, Figures) {
+        let Counts {
+            history,
+            progress,
+            ratings,
+        } = self;
+        let mut groups: BTreeMap<String, Figures> = BTreeMap::new();
+        for h in history {
+            let f = groups.entry(h.key).or_default();
+            f.received += h.received;
+            f.online += h.online;
+            f.assisted += h.assisted;
+            f.early += h.early;
+            f.on_time += h.on_time;
+            f.late += h.late;
+            f.supplements += h.supplements;
+        }
+        for p in progress {
+            let f = groups.entry(p.key).or_default();
+            f.in_progress += p.a;
+            f.overdue_now += p.b;
+        }
+        for r in ratings {
+            let f = groups.entry(r.key).or_default();
+            f.ratings += r.a;
+            f.satisfied += r.b;
+        }
+        let mut total = Figures::default();
+        for f in groups.values() {
+            total.add(f);
+        }
+        (groups, total)
     }
-    for p in progress {
-        let f = groups.entry(p.key).or_default();
-        f.in_progress += p.a;
-        f.overdue_now += p.b;
-    }
-    for r in ratings {
-        let f = groups.entry(r.key).or_default();
-        f.ratings += r.a;
-        f.satisfied += r.b;
-    }
-    let mut total = Figures::default();
-    for f in groups.values() {
-        total.add(f);
-    }
-    Ok((groups, total))
 }
 
 #[cfg(test)]

@@ -159,6 +159,29 @@ pub async fn history(
     .await
 }
 
+/// The next number of the day's dossier codes of `unit_code` (1, 2, …), gap-free: the
+/// counter row is written in the receiving change's transaction.
+pub async fn next_code_sequence(
+    c: &impl ConnectionTrait,
+    unit_code: &str,
+    day: chrono::NaiveDate,
+) -> Result<u32, ServiceError> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Counter {
+        last: i64,
+    }
+    let counter: Counter = one(
+        c,
+        "INSERT INTO dossier_code_counters (unit_code, day, last) VALUES ($1, $2, 1)
+         ON CONFLICT (unit_code, day) DO UPDATE SET last = dossier_code_counters.last + 1
+         RETURNING last",
+        vec![unit_code.into(), day.to_string().into()],
+    )
+    .await?
+    .ok_or_else(|| ServiceError::Internal("code counter returned nothing".into()))?;
+    u32::try_from(counter.last).map_err(|_| ServiceError::Internal("code counter overflow".into()))
+}
+
 /// The refusal of the state machine as a service error: a role that may not is
 /// `PERMISSION_DENIED`, a transition the table does not allow is `FAILED_PRECONDITION`.
 pub fn refused(refusal: Refusal) -> ServiceError {
@@ -180,8 +203,8 @@ pub fn check_center(claims: &Claims, center_id: &str) -> Result<(), ServiceError
     }
 }
 
-/// Changes the dossier `key` (id or code): locks it, checks `expected_version` (0 = any),
-/// the actor's centre, then `decide` mutates the row and returns the steps; each step
+/// Changes the dossier `key` (id or code): locks it, checks the actor's centre, then
+/// `expected_version` (0 = any), then `decide` mutates the row and returns the steps; each step
 /// passes the state machine for `actor.role`. Nothing is written if any check fails.
 pub async fn change<F>(
     store: &Store,
@@ -210,6 +233,8 @@ where
     let Some(mut row) = locked else {
         return Err(ServiceError::NotFound(format!("dossier `{key}` — hồ sơ")));
     };
+    // the centre before anything else about the row (its version) is told
+    check_center(claims, &row.center_id)?;
     if expected_version != 0 && row.version - 1 != expected_version {
         return Err(ServiceError::Aborted(format!(
             "hồ sơ {} đã được người khác cập nhật (phiên bản {}, bạn gửi {expected_version}); hãy tải lại — dossier changed meanwhile (version {}, you sent {expected_version}); reload and retry",
@@ -218,7 +243,6 @@ where
             row.version - 1,
         )));
     }
-    check_center(claims, &row.center_id)?;
     let center = center(&txn, &row.center_id).await?;
     let cal = calendar(&txn, &center).await?;
     let past = history(&txn, &row.id).await?;
@@ -339,7 +363,8 @@ async fn write_row(txn: &DatabaseTransaction, row: &DossierRow) -> Result<(), Se
             status = $7, stage = $8, assigned = $9, review = $10, signed = $11, extended = $12,
             assignee = $13, department = $14, missing_items = $15, end_reason = $16,
             received_at = $17, due_at = $18, judged_due_at = $19, result_ready_at = $20,
-            returned_at = $21, ended_at = $22, timeliness = $23, clock_paused = $24, search = $25
+            returned_at = $21, ended_at = $22, timeliness = $23, clock_paused = $24, search = $25,
+            citizen_key_hash = $26
          WHERE id = $1",
         vec![
             row.id.clone().into(),
@@ -367,6 +392,7 @@ async fn write_row(txn: &DatabaseTransaction, row: &DossierRow) -> Result<(), Se
             row.timeliness.clone().into(),
             row.clock_paused.into(),
             search_text(row).into(),
+            row.citizen_key_hash.clone().into(),
         ],
     )
     .await?;

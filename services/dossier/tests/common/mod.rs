@@ -447,5 +447,6 @@ pub fn create_request(procedure: &str, components: &[&str]) -> pb::CreateDossier
         channel: pb::Channel::Counter as i32,
         provided_components: components.iter().map(|c| c.to_string()).collect(),
         note: String::new(),
+        request_id: String::new(),
     }
 }
