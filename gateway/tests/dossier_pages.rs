@@ -2,6 +2,9 @@
 //! catalogue on SQLite holding one procedure with a fee and required components, the
 //! dossier service on SQLite (a hand-set clock, so dates are known), and the gateway,
 //! which is also the payment platform (`/pay`) the dossier service sends citizens to.
+//! The printed receipt's QR link carries the citizen's key (`/d/{code}?k=…`): with it
+//! the citizen pays, rates and sends feedback; with the code alone the page shows the
+//! status and asks for the key where an action would be.
 
 mod common;
 
@@ -144,6 +147,7 @@ impl Stack {
                 channel: pb::Channel::Counter as i32,
                 provided_components: vec![REQUEST_FORM.into()],
                 note: String::new(),
+                request_id: String::new(),
             }))
             .await
             .unwrap()
@@ -414,9 +418,28 @@ async fn status_page_fees_callback_and_rating() {
     assert_eq!(d.code, format!("{UNIT}-260309-0001"));
     let code = d.code.clone();
     let page_path = format!("/d/{code}");
+    // what the receipt's QR code opens
+    let key = d.citizen_key.clone();
+    let keyed = format!("{page_path}?k={key}");
 
-    // the public page: code, procedure, status, stage, appointment, fee; no personal data
-    let page = get(gw, &page_path).await;
+    // the code alone: status, appointment and fee, but the key is asked for to pay
+    let bare = get(gw, &page_path).await;
+    assert_eq!(bare.status, 200, "{}", bare.body);
+    for text in [
+        code.as_str(),
+        "Đã tiếp nhận",
+        "50.000 đồng",
+        "Nhập mã bảo mật in trên phiếu hẹn",
+        "enter the key printed on your receipt",
+        "name=\"k\"",
+    ] {
+        assert!(bare.body.contains(text), "missing {text:?}:\n{}", bare.body);
+    }
+    assert!(!bare.body.contains("Pay online"), "{}", bare.body);
+
+    // the public page with the key: code, procedure, status, stage, appointment, fee and
+    // the pay button carrying the key; no personal data
+    let page = get(gw, &keyed).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let appointment = printed(d.due_at.as_ref());
     // 3 working days from Monday 09:00: Thursday 09:00
@@ -435,16 +458,33 @@ async fn status_page_fees_callback_and_rating() {
         "50.000 đồng",
         "Thanh toán trực tuyến",
         "Pay online",
+        &format!("<input type=\"hidden\" name=\"k\" value=\"{key}\">"),
+        &format!("href=\"/feedback?dossier={code}&amp;k={key}\""),
     ] {
         assert!(page.body.contains(text), "missing {text:?}:\n{}", page.body);
     }
     assert!(!page.body.contains("Gửi đánh giá"), "no rating form yet");
     let full = stack.get(&d.id).await;
     assert_eq!(full.applicant.as_ref().unwrap().full_name, NAME);
-    assert_no_personal_data(&page.body, &full, "the status page");
+    assert_no_personal_data(&bare.body, &full, "the status page");
+    assert_no_personal_data(&page.body, &full, "the status page with the key");
 
-    // pay online: a payment request, then the platform's page
-    let pay = http(gw, "POST", &format!("{page_path}/pay"), &[], "").await;
+    // paying with the code alone, or a wrong key: refused, and the key is asked for
+    for body in [String::new(), "k=WRONGKEY22".to_string()] {
+        let refused = http(gw, "POST", &format!("{page_path}/pay"), &[], &body).await;
+        assert_eq!(refused.status, 403, "{body:?}: {}", refused.body);
+        assert!(
+            refused.body.contains("Nhập mã bảo mật in trên phiếu hẹn")
+                && refused
+                    .body
+                    .contains("Please enter the key printed on your receipt"),
+            "{}",
+            refused.body
+        );
+    }
+
+    // pay online with the key: a payment request, then the platform's page
+    let pay = post_form(gw, &format!("{page_path}/pay"), &[("k", &key)]).await;
     assert_eq!(pay.status, 303, "{}", pay.body);
     let payment_url = pay.location().to_string();
     assert!(
@@ -541,18 +581,23 @@ async fn status_page_fees_callback_and_rating() {
     assert_eq!(after.payments.len(), 1, "{:?}", after.payments);
 
     // nothing owed any more: no pay button, and asking to pay is refused
-    let page = get(gw, &page_path).await;
+    let page = get(gw, &keyed).await;
     assert!(
         !page.body.contains("Thanh toán trực tuyến"),
         "{}",
         page.body
     );
-    let pay = http(gw, "POST", &format!("{page_path}/pay"), &[], "").await;
+    let pay = post_form(gw, &format!("{page_path}/pay"), &[("k", &key)]).await;
     assert_eq!(pay.status, 409, "{}", pay.body);
     assert!(pay.body.contains("nothing is owed"), "{}", pay.body);
 
     // rating before the result is returned: refused, and the page says why
-    let early = post_form(gw, &format!("{page_path}/rate"), &[("score", "5")]).await;
+    let early = post_form(
+        gw,
+        &format!("{page_path}/rate"),
+        &[("score", "5"), ("k", &key)],
+    )
+    .await;
     assert_eq!(early.status, 409, "{}", early.body);
     assert!(
         early.body.contains("chỉ đánh giá sau khi đã nhận kết quả")
@@ -623,7 +668,7 @@ async fn status_page_fees_callback_and_rating() {
         .into_inner();
     assert_eq!(returned.status, 10);
 
-    let page = get(gw, &page_path).await;
+    let page = get(gw, &keyed).await;
     assert_eq!(page.status, 200);
     for text in [
         "Đã trả kết quả",
@@ -634,16 +679,26 @@ async fn status_page_fees_callback_and_rating() {
         "class=done><span class=n>5</span>",
         "Gửi đánh giá",
         &format!("action=\"/d/{code}/rate\""),
+        &format!("<input type=\"hidden\" name=\"k\" value=\"{key}\">"),
     ] {
         assert!(page.body.contains(text), "missing {text:?}:\n{}", page.body);
     }
     assert_no_personal_data(&page.body, &returned, "the returned dossier's page");
+    // with the code alone: the status, and the key asked for instead of the rating form
+    let bare = get(gw, &page_path).await;
+    assert!(
+        bare.body.contains("Đã trả kết quả")
+            && bare.body.contains("enter the key printed on your receipt")
+            && !bare.body.contains("Gửi đánh giá"),
+        "{}",
+        bare.body
+    );
 
     // a score out of range is refused in both languages, the comment kept
     let wrong = post_form(
         gw,
         &format!("{page_path}/rate"),
-        &[("score", "7"), ("comment", "Nhanh <b>gọn</b>")],
+        &[("score", "7"), ("comment", "Nhanh <b>gọn</b>"), ("k", &key)],
     )
     .await;
     assert_eq!(wrong.status, 400, "{}", wrong.body);
@@ -659,11 +714,15 @@ async fn status_page_fees_callback_and_rating() {
     let rated = post_form(
         gw,
         &format!("{page_path}/rate"),
-        &[("score", "5"), ("comment", "Cán bộ hướng dẫn tận tình")],
+        &[
+            ("score", "5"),
+            ("comment", "Cán bộ hướng dẫn tận tình"),
+            ("k", &key),
+        ],
     )
     .await;
     assert_eq!(rated.status, 303, "{}", rated.body);
-    assert_eq!(rated.location(), format!("/d/{code}?rated=1"));
+    assert_eq!(rated.location(), format!("/d/{code}?rated=1&k={key}"));
     let thanks = get(gw, rated.location()).await;
     assert_eq!(thanks.status, 200);
     assert!(
@@ -673,7 +732,12 @@ async fn status_page_fees_callback_and_rating() {
         thanks.body
     );
     assert!(!thanks.body.contains("Gửi đánh giá"), "{}", thanks.body);
-    let twice = post_form(gw, &format!("{page_path}/rate"), &[("score", "1")]).await;
+    let twice = post_form(
+        gw,
+        &format!("{page_path}/rate"),
+        &[("score", "1"), ("k", &key)],
+    )
+    .await;
     assert_eq!(twice.status, 409, "{}", twice.body);
     assert!(
         twice.body.contains("hồ sơ này đã được đánh giá")
@@ -701,7 +765,7 @@ async fn demo_platform_pays_a_dossier_waiting_for_fees() {
         page.body
     );
 
-    let pay = http(gw, "POST", &format!("{page_path}/pay"), &[], "").await;
+    let pay = post_form(gw, &format!("{page_path}/pay"), &[("k", &d.citizen_key)]).await;
     assert_eq!(pay.status, 303, "{}", pay.body);
     let url = pay.location().to_string();
     let path = url
@@ -764,7 +828,12 @@ async fn demo_platform_pays_a_dossier_waiting_for_fees() {
 
     // another site as `return` is never followed
     let d2 = stack.received().await;
-    let pay = http(gw, "POST", &format!("/d/{}/pay", d2.code), &[], "").await;
+    let pay = post_form(
+        gw,
+        &format!("/d/{}/pay", d2.code),
+        &[("k", &d2.citizen_key)],
+    )
+    .await;
     let reference = query_value(pay.location(), "ref");
     let elsewhere = post_form(
         gw,
@@ -793,15 +862,23 @@ async fn web_feedback_gets_an_answer_due_date() {
     let gw = stack.gateway;
     let d = stack.received().await;
 
-    let list = get(gw, &format!("/feedback?dossier={}", d.code)).await;
+    // from the dossier page's link: the code and its key carried into the form
+    let key = d.citizen_key.clone();
+    let list = get(gw, &format!("/feedback?dossier={}&k={key}", d.code)).await;
     assert_eq!(list.status, 200, "{}", list.body);
     assert!(
-        list.body
-            .contains(&format!("href=\"/feedback/{CENTER}?dossier={}\"", d.code)),
+        list.body.contains(&format!(
+            "href=\"/feedback/{CENTER}?dossier={}&amp;k={key}\"",
+            d.code
+        )),
         "{}",
         list.body
     );
-    let page = get(gw, &format!("/feedback/{CENTER}?dossier={}", d.code)).await;
+    let page = get(
+        gw,
+        &format!("/feedback/{CENTER}?dossier={}&k={key}", d.code),
+    )
+    .await;
     assert_eq!(page.status, 200, "{}", page.body);
     for text in [
         "Phản ánh, kiến nghị",
@@ -809,6 +886,7 @@ async fn web_feedback_gets_an_answer_due_date() {
         "name=\"contact\"",
         "name=\"content\"",
         &format!("value=\"{}\"", d.code),
+        &format!("value=\"{key}\""),
         "10 ngày làm việc",
     ] {
         assert!(page.body.contains(text), "missing {text:?}:\n{}", page.body);
@@ -854,6 +932,26 @@ async fn web_feedback_gets_an_answer_due_date() {
         bad.body
     );
 
+    // about a dossier without its key (someone who only read the code): refused, kept
+    let keyless = post_form(
+        gw,
+        &format!("/feedback/{CENTER}"),
+        &[
+            ("contact", "0912345678"),
+            ("content", "Cán bộ hồ sơ này làm sai"),
+            ("dossier_code", &d.code),
+        ],
+    )
+    .await;
+    assert_eq!(keyless.status, 403, "{}", keyless.body);
+    assert!(
+        keyless.body.contains("data-field=\"key\"")
+            && keyless.body.contains("Mã bảo mật")
+            && keyless.body.contains("Cán bộ hồ sơ này làm sai"),
+        "{}",
+        keyless.body
+    );
+
     let sent = post_form(
         gw,
         &format!("/feedback/{CENTER}"),
@@ -861,6 +959,7 @@ async fn web_feedback_gets_an_answer_due_date() {
             ("contact", "0912345678"),
             ("content", "Xin hỏi khi nào có kết quả?"),
             ("dossier_code", &d.code),
+            ("key", &key),
         ],
     )
     .await;
@@ -895,6 +994,99 @@ async fn web_feedback_gets_an_answer_due_date() {
 
     let unknown = get(gw, "/feedback/khong-co").await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
+}
+
+#[tokio::test]
+async fn rating_through_the_page_without_the_key_is_refused() {
+    let stack = start(vn(2026, 3, 9, 9, 0), false).await;
+    let gw = stack.gateway;
+    let d = stack.received().await;
+    let mut client = stack.client.clone();
+    // paid at the counter, through review to the return of the result
+    client
+        .record_payment(stack.lan(pb::RecordPaymentRequest {
+            id: d.id.clone(),
+            method: "cash".into(),
+            amount_vnd: FEE,
+            receipt_number: "BL-0001".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    stack.forward(&d.id).await;
+    client
+        .assign_dossier(stack.minh(pb::AssignDossierRequest {
+            id: d.id.clone(),
+            assignee: "ha".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    client
+        .record_review(stack.ha(pb::RecordReviewRequest {
+            id: d.id.clone(),
+            outcome: pb::ReviewOutcome::Approve as i32,
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    client
+        .sign_result(stack.minh(pb::SignResultRequest {
+            id: d.id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    client
+        .mark_result_ready(stack.lan(pb::MarkResultReadyRequest {
+            id: d.id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    client
+        .return_result(stack.lan(pb::ReturnResultRequest {
+            id: d.id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let rate_path = format!("/d/{}/rate", d.code);
+    let is_rated = || {
+        let mut client = stack.client.clone();
+        let code = d.code.clone();
+        async move {
+            client
+                .lookup_dossier(pb::LookupDossierRequest { code })
+                .await
+                .unwrap()
+                .into_inner()
+                .rated
+        }
+    };
+    // a stranger who read the code (from the public page, a photo of the receipt's
+    // code): no key, an empty one, a guessed one; each 403, nothing rated
+    for fields in [
+        vec![("score", "1")],
+        vec![("score", "1"), ("k", "")],
+        vec![("score", "1"), ("k", "K7MP3XQ9RT")],
+    ] {
+        let refused = post_form(gw, &rate_path, &fields).await;
+        assert_eq!(refused.status, 403, "{fields:?}: {}", refused.body);
+        assert!(
+            refused.body.contains("Nhập mã bảo mật in trên phiếu hẹn")
+                && refused
+                    .body
+                    .contains("enter the key printed on your receipt"),
+            "{}",
+            refused.body
+        );
+        assert!(!is_rated().await, "{fields:?} rated the dossier");
+    }
+    // the citizen with the receipt is not told "already rated"
+    let rated = post_form(gw, &rate_path, &[("score", "5"), ("k", &d.citizen_key)]).await;
+    assert_eq!(rated.status, 303, "{}", rated.body);
+    assert!(is_rated().await);
 }
 
 #[tokio::test]
