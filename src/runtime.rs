@@ -152,9 +152,20 @@ pub async fn start_dossier(
         config.public_base_url.clone(),
         onestop_dossier::PaymentSettings {
             secret,
-            provider_url: config.payment_provider_url(),
+            // the demo platform (`/pay`) only when asked; none configured: no online payment
+            provider_url: if config.payment.provider_url.is_empty() && !config.payment.demo {
+                String::new()
+            } else {
+                config.payment_provider_url()
+            },
         },
     )?;
+    onestop_dossier::housekeeping::spawn_retention(
+        store.clone(),
+        Clock::system(),
+        config.retention.dossier_days,
+        Duration::from_secs(3600),
+    );
     onestop_dossier::housekeeping::spawn_scan(store, Clock::system(), Duration::from_secs(60));
     Ok(tokio::spawn(serve(
         &[onestop_dossier::SERVICE_NAME],
@@ -166,10 +177,10 @@ pub async fn start_dossier(
 }
 
 /// The payment callbacks' secret for the gateway's demo payment platform (`/pay`), only
-/// when no payment provider is configured (the dossier service then sends citizens to
-/// `{public_base_url}/pay`); `None` otherwise.
+/// when `payment.demo` asks for it (`onestop up` does for the demo centre; `onestop serve`
+/// never sets it); `None` otherwise.
 fn demo_payment_secret(config: &Config) -> anyhow::Result<Option<Vec<u8>>> {
-    if !config.payment.provider_url.is_empty() {
+    if !config.payment.demo {
         return Ok(None);
     }
     onestop_kit::auth::load_or_create_secret(
@@ -186,8 +197,26 @@ fn demo_payment_secret(config: &Config) -> anyhow::Result<Option<Vec<u8>>> {
     })
 }
 
+/// `config` with the demo payment platform off: `onestop serve` takes real money only.
+fn without_demo_payments(mut config: Config) -> Config {
+    if config.payment.demo {
+        tracing::warn!(
+            "payment.demo is ignored by `onestop serve`: \
+             the demo payment platform runs only in `onestop up`"
+        );
+        config.payment.demo = false;
+    }
+    config
+}
+
 /// `onestop up`: every service in one process.
-pub async fn up(config: Config) -> anyhow::Result<()> {
+pub async fn up(mut config: Config) -> anyhow::Result<()> {
+    // the demo centre pays through the gateway's demo platform (no real money), unless a
+    // real platform is configured or the public address is https
+    if config.payment.provider_url.is_empty() && !config.public_base_url.starts_with("https://")
+    {
+        config.payment.demo = true;
+    }
     let keys = keys(&config)?;
     let shutdown = Shutdown::on_signals();
     let catalogue_listener = bind(&config, config.ports.catalogue, "catalogue").await?;
@@ -286,6 +315,11 @@ fn print_banner(
         "  admin token        onestop token --role admin --center muong-sai{}",
         data_dir_flag(config)
     );
+    if config.payment.demo {
+        println!(
+            "  Thanh toán thử (không có tiền thật) / demo payments, no real money: {web}/pay"
+        );
+    }
     println!("  stop               Ctrl-C (drains requests; press twice to exit at once)");
     println!();
 }
@@ -357,6 +391,7 @@ pub async fn serve_queue(config: Config) -> anyhow::Result<()> {
 
 /// `onestop serve dossier`.
 pub async fn serve_dossier(config: Config) -> anyhow::Result<()> {
+    let config = without_demo_payments(config);
     let keys = keys(&config)?;
     let shutdown = Shutdown::on_signals();
     let listener = bind(&config, config.ports.dossier, "dossier").await?;
@@ -376,6 +411,7 @@ pub async fn serve_dossier(config: Config) -> anyhow::Result<()> {
 
 /// `onestop serve gateway`.
 pub async fn serve_gateway(config: Config) -> anyhow::Result<()> {
+    let config = without_demo_payments(config);
     let keys = keys(&config)?;
     let shutdown = Shutdown::on_signals();
     let listener = bind(&config, config.ports.gateway, "gateway").await?;

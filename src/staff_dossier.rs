@@ -218,7 +218,8 @@ pub enum DossierCommand {
         #[arg(long, default_value_t = 0)]
         expected_version: i64,
     },
-    /// Receives the dossier: code, clock, appointment (status 2; print form 01).
+    /// Receives the dossier: code, clock, appointment and the citizen's key, printed once
+    /// beside the code (status 2; then print form 01 with `--key`).
     Receive {
         /// Dossier id or code.
         id: String,
@@ -425,6 +426,14 @@ pub enum DossierCommand {
         /// Output file (default: the form's own file name, in the current folder).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Form 01: the citizen's key `receive` printed, to print beside the code and in
+        /// the QR link (without it the receipt is printed without the key).
+        #[arg(long, conflicts_with = "new_key")]
+        key: Option<String>,
+        /// Form 01 reprinted for a citizen who lost theirs: issues a new key (the old one
+        /// stops working) and prints it.
+        #[arg(long)]
+        new_key: bool,
     },
     /// The centre's holidays and make-up working days.
     Holidays {
@@ -719,6 +728,29 @@ fn summary(d: &pb::Dossier) -> String {
         line.push_str(&format!(" · {t}"));
     }
     line
+}
+
+/// A request id no other invocation uses: the process's random hash keys over the time.
+fn fresh_request_id() -> String {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new();
+    format!(
+        "cli-{:016x}-{:x}",
+        random.hash_one(std::time::SystemTime::now()),
+        std::process::id()
+    )
+}
+
+/// The summary with the citizen's key after the code, when the response carries it
+/// (only the receipt's): `CODE  mã bảo mật / key K7MP3XQ9RT  trạng thái …`.
+fn with_key(summary: &str, d: &pb::Dossier) -> String {
+    if d.citizen_key.is_empty() {
+        return summary.to_string();
+    }
+    match summary.split_once("  ") {
+        Some((code, rest)) => format!("{code}  mã bảo mật / key {}  {rest}", d.citizen_key),
+        None => format!("{summary}  mã bảo mật / key {}", d.citizen_key),
+    }
 }
 
 fn print_dossier(d: &pb::Dossier) {
@@ -1275,6 +1307,8 @@ async fn run_command(
                         channel: channel as i32,
                         provided_components: components,
                         note,
+                        // fresh for each invocation: a retried call never opens two
+                        request_id: fresh_request_id(),
                     })
                     .await
                     .map_err(fail)?,
@@ -1335,16 +1369,24 @@ async fn run_command(
             id,
             note,
             expected_version,
-        } => changed(
-            client
+        } => {
+            let d = client
                 .receive_dossier(pb::ReceiveDossierRequest {
                     id,
                     note,
                     expected_version,
                 })
                 .await
-                .map_err(fail)?,
-        ),
+                .map_err(fail)?
+                .into_inner();
+            println!("{}", with_key(&summary(&d), &d));
+            if !d.citizen_key.is_empty() {
+                eprintln!(
+                    "in giấy tiếp nhận kèm mã bảo mật / print the receipt with its key: onestop staff dossier form {} receipt --key {}",
+                    d.code, d.citizen_key
+                );
+            }
+        }
         C::Refuse {
             id,
             reason,
@@ -1642,7 +1684,10 @@ async fn run_command(
         }
         C::PayLink { id } => {
             let p = client
-                .create_payment_request(pb::CreatePaymentRequestRequest { id })
+                .create_payment_request(pb::CreatePaymentRequestRequest {
+                    id,
+                    ..Default::default()
+                })
                 .await
                 .map_err(fail)?
                 .into_inner();
@@ -1653,15 +1698,29 @@ async fn run_command(
                 vnd(p.amount_vnd)
             );
         }
-        C::Form { id, form, out } => {
+        C::Form {
+            id,
+            form,
+            out,
+            key,
+            new_key,
+        } => {
             let f = client
                 .render_form(pb::RenderFormRequest {
                     id,
                     form: form as i32,
+                    citizen_key: key.unwrap_or_default(),
+                    new_citizen_key: new_key,
                 })
                 .await
                 .map_err(fail)?
                 .into_inner();
+            if !f.citizen_key.is_empty() {
+                eprintln!(
+                    "mã bảo mật mới / new key: {} (mã cũ hết hiệu lực / the old key no longer works)",
+                    f.citizen_key
+                );
+            }
             let path = match out {
                 Some(path) => path,
                 None => {
@@ -1762,6 +1821,8 @@ async fn run_command(
                     contact,
                     content,
                     dossier_code: dossier,
+                    // staff of the centre need not give the dossier's key
+                    key: String::new(),
                 })
                 .await
                 .map_err(fail)?

@@ -87,6 +87,16 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
     );
     let code = first_word(&received);
     assert!(code.starts_with("000.34.25.H57-"), "{received}");
+    // the citizen's key, printed once beside the code: "CODE  mã bảo mật / key K…  …"
+    let key = received
+        .split("mã bảo mật / key ")
+        .nth(1)
+        .expect("the key beside the code")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(key.len(), 10, "{received}");
     // "… · hẹn trả HH:MM dd/mm/yyyy"
     let due = received
         .split("hẹn trả ")
@@ -105,6 +115,22 @@ async fn a_dossier_goes_from_the_counter_to_the_citizen() {
     assert_eq!(printed.trim(), form_path.to_str().unwrap());
     let html = std::fs::read_to_string(&form_path).unwrap();
     assert!(html.contains(&code), "form 01 shows the code");
+    assert!(!html.contains(&key), "a reprint without --key shows no key");
+    let keyed_path = out_dir.path().join("mau-01-key.html");
+    lan(&[
+        "form",
+        &code,
+        "receipt",
+        "--key",
+        &key,
+        "--out",
+        keyed_path.to_str().unwrap(),
+    ]);
+    let keyed = std::fs::read_to_string(&keyed_path).unwrap();
+    assert!(
+        keyed.contains(&key) && keyed.contains(&format!("/d/{code}?k={key}")),
+        "form 01 prints the key beside the code and in its QR link"
+    );
     assert!(
         html.contains(due_date) && html.contains(due_time),
         "form 01 shows the appointment {due}"
