@@ -213,8 +213,7 @@ fn without_demo_payments(mut config: Config) -> Config {
 pub async fn up(mut config: Config) -> anyhow::Result<()> {
     // the demo centre pays through the gateway's demo platform (no real money), unless a
     // real platform is configured or the public address is https
-    if config.payment.provider_url.is_empty() && !config.public_base_url.starts_with("https://")
-    {
+    if config.payment.provider_url.is_empty() && !config.public_base_url.starts_with("https://") {
         config.payment.demo = true;
     }
     let keys = keys(&config)?;
@@ -316,9 +315,7 @@ fn print_banner(
         data_dir_flag(config)
     );
     if config.payment.demo {
-        println!(
-            "  Thanh toán thử (không có tiền thật) / demo payments, no real money: {web}/pay"
-        );
+        println!("  Thanh toán thử (không có tiền thật) / demo payments, no real money: {web}/pay");
     }
     println!("  stop               Ctrl-C (drains requests; press twice to exit at once)");
     println!();
