@@ -17,14 +17,19 @@ use tokio::task::JoinHandle;
 /// The demo centre's catalogue, shipped in the repository.
 pub const DEMO_CATALOGUE: &[u8] = include_bytes!("../data/demo/muong-sai/procedures.json");
 
-/// Token keys: the configured secret, or the data folder's.
+/// Token keys: the configured secret, or the data folder's (which is made owner-only:
+/// it holds the secrets and the SQLite files), refusing revoked token ids.
 pub fn keys(config: &Config) -> anyhow::Result<TokenKeys> {
-    TokenKeys::load_or_create(config.auth.secret.as_deref(), &config.data_dir).with_context(|| {
-        format!(
-            "cannot read or create {}/jwt-secret",
-            config.data_dir.display()
-        )
-    })
+    onestop_kit::private_dir(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    let keys = TokenKeys::load_or_create(config.auth.secret.as_deref(), &config.data_dir)
+        .with_context(|| {
+            format!(
+                "cannot use the token secret (auth.secret or {}/jwt-secret)",
+                config.data_dir.display()
+            )
+        })?;
+    Ok(keys.with_revoked(config.auth.revoked_tokens.iter().cloned()))
 }
 
 fn target(config: &Config, service: &str) -> DatabaseTarget {
@@ -79,7 +84,8 @@ pub async fn start_queue(
         board,
         Clock::system(),
         config.public_base_url.clone(),
-    );
+    )
+    .with_retention_days(config.retention.ticket_days);
     api.spawn_housekeeping(Duration::from_secs(30));
     Ok(tokio::spawn(serve(
         &[onestop_queue::SERVICE_NAME],
