@@ -413,6 +413,36 @@ async fn appointment_codes_are_not_revealed_to_strangers_or_other_centres() {
 }
 
 #[tokio::test]
+async fn one_phone_cannot_fill_the_appointment_book() {
+    let q = spawn().await;
+    q.seed().await;
+    let mut c = q.client.clone();
+    // 30-minute slots from 08:30
+    let book = |n: i64, phone: &str| {
+        let slot = common::morning() + chrono::Duration::minutes(30 * n);
+        pb::BookAppointmentRequest {
+            center_id: CENTER.into(),
+            service_code: "a".into(),
+            slot_start: Some(prost_types::Timestamp {
+                seconds: slot.timestamp(),
+                nanos: 0,
+            }),
+            full_name: "Người lạ".into(),
+            phone: phone.into(),
+        }
+    };
+    for n in 1..=3 {
+        c.book_appointment(book(n, "0912345678")).await.unwrap();
+    }
+    let err = c.book_appointment(book(4, "0912345678")).await.unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    assert!(err.message().contains("3 upcoming appointments"), "{err:?}");
+    // someone else can still book that slot
+    c.book_appointment(book(4, "0987654321")).await.unwrap();
+    q.stop().await;
+}
+
+#[tokio::test]
 async fn oversized_inputs_are_refused_by_name_and_huge_messages_before_decoding() {
     let q = spawn().await;
     q.seed().await;

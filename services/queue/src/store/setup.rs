@@ -178,7 +178,12 @@ pub async fn booked(
     .await
 }
 
-/// Books a slot if it has room (checked under the centre's lock).
+/// Most upcoming appointments one phone number may hold at one centre: a person needs a
+/// few, a stranger filling every slot with made-up names needs many.
+pub const MAX_UPCOMING_PER_PHONE: i64 = 3;
+
+/// Books a slot if it has room and the phone holds fewer than
+/// [`MAX_UPCOMING_PER_PHONE`] upcoming appointments (checked under the centre's lock).
 pub async fn book(store: &Store, a: &AppointmentRow, capacity: i32) -> Result<(), ServiceError> {
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
@@ -203,6 +208,23 @@ pub async fn book(store: &Store, a: &AppointmentRow, capacity: i32) -> Result<()
         return Err(ServiceError::FailedPrecondition(
             "this slot is full; choose another".into(),
         ));
+    }
+    let held = one::<Count>(
+        &txn,
+        "SELECT COUNT(*) AS n FROM queue_appointments
+         WHERE center_id = $1 AND phone = $2 AND ticket_id IS NULL AND slot_end > $3",
+        vec![
+            a.center_id.clone().into(),
+            a.phone.clone().into(),
+            a.created_at.into(),
+        ],
+    )
+    .await?
+    .map_or(0, |c| c.n);
+    if held >= MAX_UPCOMING_PER_PHONE {
+        return Err(ServiceError::FailedPrecondition(format!(
+            "this phone already holds {held} upcoming appointments here; check in or wait for one to pass"
+        )));
     }
     exec(
         &txn,
