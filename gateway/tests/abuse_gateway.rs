@@ -1,243 +1,61 @@
 //! Attacks on the gateway that must fail, through a real gateway on a local port in front
-//! of a small in-memory queue service served by tonic: a slow client trickling headers, a
-//! client hogging connections, an idle connection, a huge body, a burst past the rate
-//! limit (in process, and shared by two gateways through Redis when
-//! `ONESTOP_TEST_REDIS_URL` is set), a cross-site form, pages without security headers,
-//! a slow upstream, and a shutdown with a live event stream open.
+//! of the real queue service (`onestop-queue` over SQLite in a temporary folder, served on
+//! another local port: `common::RealQueue`): a slow client trickling headers, a client
+//! hogging connections, an idle connection, a huge body, a burst past the rate limit (in
+//! process, and shared by two gateways through Redis when `ONESTOP_TEST_REDIS_URL` is
+//! set), a forged `X-Forwarded-For` (believed only from a trusted proxy), a cross-site
+//! form, pages without security headers, a slow upstream (a listener that accepts and
+//! never answers) and a shutdown with a live event stream open. What an attack changed,
+//! or did not, is asked of the queue over its gRPC API.
 
 mod common;
 
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{Reply, get, http};
-use futures::{Stream, StreamExt};
+use common::{RealQueue, Reply, get, http, issued_ticket};
 use onestop_gateway::Upstreams;
 use onestop_kit::config::GatewayLimits;
 use onestop_proto::queue::v1 as pb;
-use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
-use onestop_proto::queue::v1::queue_service_server::{QueueService, QueueServiceServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tonic::transport::Channel;
-use tonic::{Code, Request, Response, Status};
 
 const CENTER: &str = "muong-sai";
-/// A centre whose service lines take 3 s to list.
-const SLOW_CENTER: &str = "slow";
+/// A second centre, for the per-centre budget.
+const OTHER_CENTER: &str = "another";
 const ISSUE_FORM: &str = "service_code=ho-tich&priority=&phone=&appointment_code=";
 
-/// What the fake queue service holds.
-#[derive(Default)]
-struct Floor {
-    tickets: Vec<pb::Ticket>,
+/// A real queue with [`CENTER`] seeded.
+async fn start_queue() -> RealQueue {
+    let queue = RealQueue::start().await;
+    queue.seed_center(CENTER).await;
+    queue
 }
 
-#[derive(Clone, Default)]
-struct Fake(Arc<Mutex<Floor>>);
-
-impl Fake {
-    fn issued(&self) -> usize {
-        self.0.lock().unwrap().tickets.len()
-    }
-
-    fn issued_for(&self, center: &str) -> usize {
-        let floor = self.0.lock().unwrap();
-        floor
-            .tickets
-            .iter()
-            .filter(|t| t.center_id == center)
-            .count()
+/// A gateway's settings in front of `queue`, its kiosk token signed with the queue's
+/// secret.
+fn upstreams(queue: &RealQueue, limits: GatewayLimits) -> Upstreams {
+    Upstreams {
+        // nothing listens there: the home page answers 503, with its headers
+        catalogue: "http://127.0.0.1:9".into(),
+        queue: queue.url(),
+        kiosk_token: Some(queue.kiosk_token()),
+        limits,
+        ..Default::default()
     }
 }
 
-type BoardStream = Pin<Box<dyn Stream<Item = Result<pb::BoardEvent, Status>> + Send>>;
-
-/// Implements the RPCs the pages use and answers `unimplemented` for the rest.
-macro_rules! queue_service {
-    ({ $($body:tt)* } unimplemented { $($name:ident($req:ty) -> $resp:ty;)* }) => {
-        #[tonic::async_trait]
-        impl QueueService for Fake {
-            $($body)*
-            $(
-                async fn $name(&self, _request: Request<$req>) -> Result<Response<$resp>, Status> {
-                    Err(Status::unimplemented(stringify!($name)))
-                }
-            )*
-        }
-    };
-}
-
-queue_service! {
-    {
-        type WatchBoardStream = BoardStream;
-
-        async fn list_centers(
-            &self,
-            _request: Request<pb::ListCentersRequest>,
-        ) -> Result<Response<pb::ListCentersResponse>, Status> {
-            Ok(Response::new(pb::ListCentersResponse {
-                centers: vec![pb::Center {
-                    center_id: CENTER.into(),
-                    name_vi: "Trung tâm Phục vụ hành chính công xã Mường Sại".into(),
-                    name_en: "Mường Sại Public Administration Service Centre".into(),
-                    time_zone: "Asia/Ho_Chi_Minh".into(),
-                    ..Default::default()
-                }],
-            }))
-        }
-
-        async fn list_service_lines(
-            &self,
-            request: Request<pb::ListServiceLinesRequest>,
-        ) -> Result<Response<pb::ListServiceLinesResponse>, Status> {
-            let center_id = request.into_inner().center_id;
-            if center_id == SLOW_CENTER {
-                tokio::time::sleep(Duration::from_secs(3)).await;
-            }
-            Ok(Response::new(pb::ListServiceLinesResponse {
-                lines: vec![pb::ServiceLine {
-                    center_id,
-                    code: "ho-tich".into(),
-                    prefix: "A".into(),
-                    name_vi: "Hộ tịch".into(),
-                    name_en: "Civil status".into(),
-                    ..Default::default()
-                }],
-            }))
-        }
-
-        async fn issue_ticket(
-            &self,
-            request: Request<pb::IssueTicketRequest>,
-        ) -> Result<Response<pb::Ticket>, Status> {
-            let r = request.into_inner();
-            let mut floor = self.0.lock().unwrap();
-            let n = floor.tickets.len() + 1;
-            let ticket = pb::Ticket {
-                id: format!("tk{n:04}"),
-                center_id: r.center_id,
-                number: format!("A{n:03}"),
-                service_code: r.service_code,
-                status: pb::TicketStatus::Waiting as i32,
-                position: 1,
-                ..Default::default()
-            };
-            floor.tickets.push(ticket.clone());
-            Ok(Response::new(ticket))
-        }
-
-        async fn get_ticket(
-            &self,
-            request: Request<pb::GetTicketRequest>,
-        ) -> Result<Response<pb::Ticket>, Status> {
-            let floor = self.0.lock().unwrap();
-            floor
-                .tickets
-                .iter()
-                .find(|t| t.id == request.get_ref().id)
-                .cloned()
-                .map(Response::new)
-                .ok_or_else(|| Status::not_found("no such ticket"))
-        }
-
-        async fn cancel_ticket(
-            &self,
-            request: Request<pb::CancelTicketRequest>,
-        ) -> Result<Response<pb::Ticket>, Status> {
-            let mut floor = self.0.lock().unwrap();
-            let ticket = floor
-                .tickets
-                .iter_mut()
-                .find(|t| t.id == request.get_ref().id)
-                .ok_or_else(|| Status::not_found("no such ticket"))?;
-            ticket.status = pb::TicketStatus::Cancelled as i32;
-            Ok(Response::new(ticket.clone()))
-        }
-
-        async fn watch_board(
-            &self,
-            request: Request<pb::WatchBoardRequest>,
-        ) -> Result<Response<BoardStream>, Status> {
-            let snapshot = pb::BoardEvent {
-                center_id: request.into_inner().center_id,
-                sequence: 1,
-                kind: pb::BoardEventKind::Snapshot as i32,
-                snapshot: Some(pb::BoardSnapshot::default()),
-                ..Default::default()
-            };
-            // one event, then a stream that stays open like a quiet hall
-            let events = futures::stream::iter([Ok(snapshot)]).chain(futures::stream::pending());
-            Ok(Response::new(Box::pin(events)))
-        }
-    }
-    unimplemented {
-        upsert_center(pb::UpsertCenterRequest) -> pb::Center;
-        upsert_service_line(pb::UpsertServiceLineRequest) -> pb::ServiceLine;
-        list_counters(pb::ListCountersRequest) -> pb::ListCountersResponse;
-        upsert_counter(pb::UpsertCounterRequest) -> pb::Counter;
-        open_counter(pb::OpenCounterRequest) -> pb::Counter;
-        pause_counter(pb::PauseCounterRequest) -> pb::Counter;
-        close_counter(pb::CloseCounterRequest) -> pb::Counter;
-        call_next(pb::CallNextRequest) -> pb::CallNextResponse;
-        recall(pb::TicketActionRequest) -> pb::Ticket;
-        mark_no_show(pb::TicketActionRequest) -> pb::Ticket;
-        start_serving(pb::TicketActionRequest) -> pb::Ticket;
-        finish_serving(pb::FinishServingRequest) -> pb::FinishServingResponse;
-        transfer(pb::TransferRequest) -> pb::Ticket;
-        park(pb::TicketActionRequest) -> pb::Ticket;
-        resume(pb::TicketActionRequest) -> pb::Ticket;
-        explain_position(pb::GetTicketRequest) -> pb::ExplainPositionResponse;
-        list_slots(pb::ListSlotsRequest) -> pb::ListSlotsResponse;
-        book_appointment(pb::BookAppointmentRequest) -> pb::Appointment;
-        check_in(pb::CheckInRequest) -> pb::Ticket;
-        queue_stats(pb::QueueStatsRequest) -> pb::QueueStatsResponse;
-    }
-}
-
-/// The fake queue service on a local port.
-async fn start_queue() -> (Fake, SocketAddr) {
-    let fake = Fake::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let service = QueueServiceServer::new(fake.clone());
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .add_service(service)
-            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener))
-            .await
-            .unwrap();
-    });
-    (fake, addr)
-}
-
-/// A gateway in front of the queue at `queue`, and its shutdown switch.
+/// A gateway on a local port, and its shutdown switch.
 struct Gateway {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     serving: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-async fn start_gateway(
-    queue: SocketAddr,
-    limits: GatewayLimits,
-    redis_url: Option<String>,
-    request_timeout_secs: u64,
-) -> Gateway {
+async fn serve_gateway(upstreams: Upstreams) -> Gateway {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let upstreams = Upstreams {
-        // nothing listens there: the home page answers 503, with its headers
-        catalogue: "http://127.0.0.1:9".into(),
-        queue: format!("http://{queue}"),
-        limits,
-        redis_url,
-        request_timeout_secs,
-        ..Default::default()
-    };
     let serving = tokio::spawn(onestop_gateway::serve(listener, upstreams, async move {
         let _ = stopped.await;
     }));
@@ -248,29 +66,24 @@ async fn start_gateway(
     }
 }
 
-/// A queue and one gateway with `limits`.
-async fn start(limits: GatewayLimits) -> (Fake, SocketAddr, Gateway) {
-    let (fake, queue) = start_queue().await;
-    let gateway = start_gateway(queue, limits, None, 0).await;
-    (fake, queue, gateway)
+/// A queue and one gateway with `limits` in front of it.
+async fn start(limits: GatewayLimits) -> (RealQueue, Gateway) {
+    let queue = start_queue().await;
+    let gateway = serve_gateway(upstreams(&queue, limits)).await;
+    (queue, gateway)
 }
 
-async fn queue_client(queue: SocketAddr) -> QueueServiceClient<Channel> {
-    QueueServiceClient::connect(format!("http://{queue}"))
-        .await
-        .unwrap()
-}
-
-/// Whether the queue service knows ticket `id`, asked over its gRPC API.
-async fn ticket_exists(client: &mut QueueServiceClient<Channel>, id: &str) -> bool {
-    match client
-        .get_ticket(pb::GetTicketRequest { id: id.into() })
-        .await
-    {
-        Ok(_) => true,
-        Err(s) if s.code() == Code::NotFound => false,
-        Err(s) => panic!("GetTicket {id}: {s}"),
-    }
+/// An upstream that hangs: it accepts connections and never answers (nor closes them).
+async fn hanging_upstream() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    addr
 }
 
 async fn issue(addr: SocketAddr, center: &str, headers: &[(&str, &str)]) -> Reply {
@@ -282,6 +95,21 @@ async fn issue(addr: SocketAddr, center: &str, headers: &[(&str, &str)]) -> Repl
         ISSUE_FORM,
     )
     .await
+}
+
+/// The ticket a kiosk POST issued (its id and the citizen's key), from its redirect.
+fn issued(reply: &Reply) -> (String, String) {
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    issued_ticket(reply.location())
+}
+
+/// The status of ticket `id`, asked of the queue over gRPC.
+async fn status_of(queue: &RealQueue, id: &str) -> pb::TicketStatus {
+    queue
+        .ticket(id)
+        .await
+        .unwrap_or_else(|| panic!("the queue does not know ticket {id}"))
+        .status()
 }
 
 /// Waits, if the minute is about to turn, for the next one: a burst must fit in one
@@ -331,7 +159,7 @@ async fn read_for(stream: &mut TcpStream, within: Duration) -> String {
 
 #[tokio::test]
 async fn a_client_trickling_its_headers_is_disconnected() {
-    let (_fake, _queue, gateway) = start(GatewayLimits {
+    let (_queue, gateway) = start(GatewayLimits {
         header_read_timeout_secs: 1,
         ..GatewayLimits::default()
     })
@@ -381,7 +209,7 @@ async fn a_client_trickling_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn connections_past_the_cap_wait_until_one_closes() {
-    let (_fake, _queue, gateway) = start(GatewayLimits {
+    let (_queue, gateway) = start(GatewayLimits {
         max_connections: 2,
         header_read_timeout_secs: 30,
         idle_timeout_secs: 30,
@@ -417,7 +245,7 @@ async fn connections_past_the_cap_wait_until_one_closes() {
 
 #[tokio::test]
 async fn an_idle_kept_alive_connection_is_closed() {
-    let (_fake, _queue, gateway) = start(GatewayLimits {
+    let (_queue, gateway) = start(GatewayLimits {
         header_read_timeout_secs: 30,
         idle_timeout_secs: 1,
         ..GatewayLimits::default()
@@ -444,7 +272,7 @@ async fn an_idle_kept_alive_connection_is_closed() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused_and_changes_nothing() {
-    let (fake, queue, gateway) = start(GatewayLimits {
+    let (queue, gateway) = start(GatewayLimits {
         body_limit_bytes: 1024,
         ..GatewayLimits::default()
     })
@@ -461,33 +289,35 @@ async fn a_body_over_the_limit_is_refused_and_changes_nothing() {
     assert_eq!(reply.status, 413, "{}", reply.body);
     assert!(reply.body.contains("quá lớn"), "{}", reply.body);
     assert!(reply.body.contains("too large") || reply.body.contains("larger"));
-    assert_eq!(fake.issued(), 0);
-    assert!(!ticket_exists(&mut queue_client(queue).await, "tk0001").await);
+    assert_eq!(queue.waiting(CENTER).await, 0);
     // a form within the limit still issues a ticket
-    assert_eq!(issue(gateway.addr, CENTER, &[]).await.status, 303);
-    assert_eq!(fake.issued(), 1);
+    let (id, _key) = issued(&issue(gateway.addr, CENTER, &[]).await);
+    assert_eq!(status_of(&queue, &id).await, pb::TicketStatus::Waiting);
+    assert_eq!(queue.waiting(CENTER).await, 1);
 }
 
 #[tokio::test]
 async fn a_burst_past_the_per_ip_limit_gets_429_and_issues_only_the_allowed_tickets() {
     const ALLOWED: usize = 5;
-    let (fake, queue, gateway) = start(GatewayLimits {
+    let (queue, gateway) = start(GatewayLimits {
         per_ip_per_minute: ALLOWED as u32,
         ..GatewayLimits::default()
     })
     .await;
     fresh_window().await;
     let mut statuses = Vec::new();
+    let mut tickets = Vec::new();
     let mut refused = None;
     for _ in 0..ALLOWED + 4 {
         let reply = issue(gateway.addr, CENTER, &[]).await;
         statuses.push(reply.status);
-        if reply.status == 429 {
-            refused = Some(reply);
+        match reply.status {
+            303 => tickets.push(issued(&reply)),
+            429 => refused = Some(reply),
+            _ => {}
         }
     }
-    let ok = statuses.iter().filter(|s| **s == 303).count();
-    assert_eq!(ok, ALLOWED, "{statuses:?}");
+    assert_eq!(tickets.len(), ALLOWED, "{statuses:?}");
     assert!(
         statuses[ALLOWED..].iter().all(|s| *s == 429),
         "{statuses:?}"
@@ -513,35 +343,49 @@ async fn a_burst_past_the_per_ip_limit_gets_429_and_issues_only_the_allowed_tick
         "{}",
         refused.body
     );
-    // what the queue service holds, asked over its API
-    let mut client = queue_client(queue).await;
-    assert!(ticket_exists(&mut client, &format!("tk{ALLOWED:04}")).await);
-    assert!(!ticket_exists(&mut client, &format!("tk{:04}", ALLOWED + 1)).await);
-    assert_eq!(fake.issued(), ALLOWED);
-    // the other public actions share the client's budget; pages do not count
-    let cancel = http(gateway.addr, "POST", "/t/tk0001/cancel", &[], "").await;
+    // what the queue service holds, asked over its API: the allowed tickets, no more
+    assert_eq!(queue.waiting(CENTER).await, ALLOWED as i32);
+    for (id, _) in &tickets {
+        assert_eq!(status_of(&queue, id).await, pb::TicketStatus::Waiting);
+    }
+    // the other public actions share the client's budget (a cancel with the right key
+    // is refused and cancels nothing); pages do not count
+    let (id, key) = &tickets[0];
+    let cancel = http(
+        gateway.addr,
+        "POST",
+        &format!("/t/{id}/cancel"),
+        &[],
+        &format!("k={key}"),
+    )
+    .await;
     assert_eq!(cancel.status, 429);
+    assert_eq!(status_of(&queue, id).await, pb::TicketStatus::Waiting);
     assert_eq!(get(gateway.addr, "/kiosk/muong-sai").await.status, 200);
-    assert_eq!(get(gateway.addr, "/t/tk0001").await.status, 200);
+    assert_eq!(
+        get(gateway.addr, &format!("/t/{id}?k={key}")).await.status,
+        200
+    );
 }
 
 #[tokio::test]
 async fn a_burst_on_one_centre_leaves_other_centres_alone() {
-    let (fake, _queue, gateway) = start(GatewayLimits {
+    let (queue, gateway) = start(GatewayLimits {
         per_ip_per_minute: 1000,
         per_center_per_minute: 3,
         ..GatewayLimits::default()
     })
     .await;
+    queue.seed_center(OTHER_CENTER).await;
     fresh_window().await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
         statuses.push(issue(gateway.addr, CENTER, &[]).await.status);
     }
     assert_eq!(statuses, [303, 303, 303, 429, 429]);
-    assert_eq!(issue(gateway.addr, "another", &[]).await.status, 303);
-    assert_eq!(fake.issued_for(CENTER), 3);
-    assert_eq!(fake.issued_for("another"), 1);
+    assert_eq!(issue(gateway.addr, OTHER_CENTER, &[]).await.status, 303);
+    assert_eq!(queue.waiting(CENTER).await, 3);
+    assert_eq!(queue.waiting(OTHER_CENTER).await, 1);
 }
 
 #[tokio::test]
@@ -571,15 +415,24 @@ async fn two_gateways_sharing_redis_share_one_budget() {
         per_center_per_minute: ALLOWED as u32,
         ..GatewayLimits::default()
     };
-    let (fake, queue) = start_queue().await;
-    let one = start_gateway(queue, limits.clone(), Some(url.clone()), 0).await;
-    let two = start_gateway(queue, limits, Some(url), 0).await;
+    let queue = RealQueue::start().await;
     // a centre no other run has counted
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_nanos();
     let center = format!("rl-{nanos}");
+    queue.seed_center(&center).await;
+    let one = serve_gateway(Upstreams {
+        redis_url: Some(url.clone()),
+        ..upstreams(&queue, limits.clone())
+    })
+    .await;
+    let two = serve_gateway(Upstreams {
+        redis_url: Some(url),
+        ..upstreams(&queue, limits)
+    })
+    .await;
     fresh_window().await;
     let mut statuses = Vec::new();
     for i in 0..10 {
@@ -591,7 +444,7 @@ async fn two_gateways_sharing_redis_share_one_budget() {
         ok, ALLOWED,
         "the two gateways did not share one budget: {statuses:?}"
     );
-    assert_eq!(fake.issued_for(&center), ALLOWED);
+    assert_eq!(queue.waiting(&center).await, ALLOWED as i32);
     assert!(
         statuses[ALLOWED..].iter().all(|s| *s == 429),
         "{statuses:?}"
@@ -599,8 +452,66 @@ async fn two_gateways_sharing_redis_share_one_budget() {
 }
 
 #[tokio::test]
+async fn a_forwarded_for_header_names_the_client_only_from_a_trusted_proxy() {
+    let queue = start_queue().await;
+    let limits = |trusted: &[&str]| GatewayLimits {
+        per_ip_per_minute: 2,
+        trusted_proxies: trusted.iter().map(|t| t.to_string()).collect(),
+        ..GatewayLimits::default()
+    };
+
+    // this test's address (127.0.0.1) is not a trusted proxy: a client that forges a new
+    // X-Forwarded-For on every request still spends its own budget
+    let direct = serve_gateway(upstreams(&queue, limits(&["10.0.0.0/8"]))).await;
+    fresh_window().await;
+    let mut statuses = Vec::new();
+    for i in 1..=4 {
+        let forged = format!("203.0.113.{i}");
+        statuses.push(
+            issue(direct.addr, CENTER, &[("X-Forwarded-For", &forged)])
+                .await
+                .status,
+        );
+    }
+    assert_eq!(
+        statuses,
+        [303, 303, 429, 429],
+        "a forged X-Forwarded-For escaped the limit"
+    );
+    assert_eq!(queue.waiting(CENTER).await, 2);
+
+    // behind a trusted proxy (this test's address, and a balancer network), each client
+    // the proxy forwards for has its own budget
+    let proxied = serve_gateway(upstreams(&queue, limits(&["127.0.0.0/8", "10.0.0.0/8"]))).await;
+    fresh_window().await;
+    let mut statuses = Vec::new();
+    for forwarded in [
+        Some("203.0.113.7"),
+        Some("203.0.113.7"),
+        Some("203.0.113.7"),
+        // another client: its own budget
+        Some("203.0.113.8"),
+        Some("203.0.113.8"),
+        // the first client forging an address to the left of the one the proxy wrote
+        Some("198.51.100.1, 203.0.113.7"),
+        // the second client through one more trusted hop
+        Some("203.0.113.8, 10.1.2.3"),
+        // a request from the proxy itself, forwarding for nobody
+        None,
+    ] {
+        let headers: Vec<(&str, &str)> = forwarded
+            .map(|f| ("X-Forwarded-For", f))
+            .into_iter()
+            .collect();
+        statuses.push(issue(proxied.addr, CENTER, &headers).await.status);
+    }
+    assert_eq!(statuses, [303, 303, 429, 303, 303, 429, 429, 303]);
+    assert_eq!(queue.waiting(CENTER).await, 2 + 5);
+}
+
+#[tokio::test]
 async fn a_cross_site_form_is_refused_and_changes_nothing() {
-    let (fake, queue, gateway) = start(GatewayLimits::default()).await;
+    let (queue, gateway) = start(GatewayLimits::default()).await;
     let evil = issue(gateway.addr, CENTER, &[("Origin", "http://evil.example")]).await;
     assert_eq!(evil.status, 403, "{}", evil.body);
     assert!(evil.body.contains("trang web khác"), "{}", evil.body);
@@ -609,8 +520,7 @@ async fn a_cross_site_form_is_refused_and_changes_nothing() {
     assert_eq!(fetch_site.status, 403);
     let null_origin = issue(gateway.addr, CENTER, &[("Origin", "null")]).await;
     assert_eq!(null_origin.status, 403);
-    assert_eq!(fake.issued(), 0);
-    assert!(!ticket_exists(&mut queue_client(queue).await, "tk0001").await);
+    assert_eq!(queue.waiting(CENTER).await, 0);
 
     // the kiosk's own page posting to its own origin is served
     let own = format!("http://{}", gateway.addr);
@@ -620,28 +530,33 @@ async fn a_cross_site_form_is_refused_and_changes_nothing() {
         &[("Origin", &own), ("Sec-Fetch-Site", "same-origin")],
     )
     .await;
-    assert_eq!(same.status, 303, "{}", same.body);
-    assert_eq!(fake.issued(), 1);
+    let (id, key) = issued(&same);
+    assert_eq!(queue.waiting(CENTER).await, 1);
 
-    // another site cannot cancel it either
+    // another site cannot cancel it either, even with the ticket's key
+    let cancel_path = format!("/t/{id}/cancel");
     let cancel = http(
         gateway.addr,
         "POST",
-        "/t/tk0001/cancel",
+        &cancel_path,
         &[("Origin", "https://evil.example")],
-        "",
+        &format!("k={key}"),
     )
     .await;
     assert_eq!(cancel.status, 403);
-    let ticket = queue_client(queue)
-        .await
-        .get_ticket(pb::GetTicketRequest {
-            id: "tk0001".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(ticket.status, pb::TicketStatus::Waiting as i32);
+    assert_eq!(status_of(&queue, &id).await, pb::TicketStatus::Waiting);
+    assert_eq!(queue.waiting(CENTER).await, 1);
+    // the same cancel from the ticket page's own origin goes through
+    let own_cancel = http(
+        gateway.addr,
+        "POST",
+        &cancel_path,
+        &[("Origin", &own)],
+        &format!("k={key}"),
+    )
+    .await;
+    assert_eq!(own_cancel.status, 303, "{}", own_cancel.body);
+    assert_eq!(status_of(&queue, &id).await, pb::TicketStatus::Cancelled);
 
     // the payment platform's callback is server-to-server: not checked here (the
     // dossier service is not configured, so 503, not 403)
@@ -698,23 +613,24 @@ fn assert_secure(reply: &Reply, path: &str, framed: bool) {
 
 #[tokio::test]
 async fn every_page_carries_the_security_headers_and_only_the_display_may_be_framed() {
-    let (_fake, _queue, gateway) = start(GatewayLimits {
+    let (_queue, gateway) = start(GatewayLimits {
         per_ip_per_minute: 1,
         ..GatewayLimits::default()
     })
     .await;
     fresh_window().await;
-    assert_eq!(issue(gateway.addr, CENTER, &[]).await.status, 303);
-    for (path, framed) in [
-        ("/", false),
-        ("/t/tk0001", false),
-        ("/kiosk/muong-sai", false),
-        ("/kiosk/muong-sai/tickets/tk0001", false),
-        ("/display/muong-sai", true),
-        ("/no-such-page", false),
+    let (id, key) = issued(&issue(gateway.addr, CENTER, &[]).await);
+    for (path, framed, status) in [
+        ("/".to_string(), false, 503),
+        (format!("/t/{id}?k={key}"), false, 200),
+        ("/kiosk/muong-sai".to_string(), false, 200),
+        (format!("/kiosk/muong-sai/tickets/{id}?k={key}"), false, 200),
+        ("/display/muong-sai".to_string(), true, 200),
+        ("/no-such-page".to_string(), false, 404),
     ] {
-        let reply = get(gateway.addr, path).await;
-        assert_secure(&reply, path, framed);
+        let reply = get(gateway.addr, &path).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        assert_secure(&reply, &path, framed);
     }
     // refusals too
     let refused = issue(gateway.addr, CENTER, &[]).await;
@@ -727,9 +643,17 @@ async fn every_page_carries_the_security_headers_and_only_the_display_may_be_fra
 
 #[tokio::test]
 async fn a_slow_upstream_times_out_but_the_live_board_stream_does_not() {
-    let (fake, queue) = start_queue().await;
-    let gateway = start_gateway(queue, GatewayLimits::default(), None, 1).await;
-    drop(fake);
+    let queue = start_queue().await;
+    let hanging = hanging_upstream().await;
+    // the queue is real; the catalogue hangs
+    let gateway = serve_gateway(Upstreams {
+        catalogue: format!("http://{hanging}"),
+        request_timeout_secs: 1,
+        ..upstreams(&queue, GatewayLimits::default())
+    })
+    .await;
+    // one citizen waits before the screen connects
+    issued(&issue(gateway.addr, CENTER, &[]).await);
 
     // the display's event stream outlives the 1 s request timeout
     let mut stream = TcpStream::connect(gateway.addr).await.unwrap();
@@ -741,9 +665,15 @@ async fn a_slow_upstream_times_out_but_the_live_board_stream_does_not() {
     let head = read_for(&mut stream, Duration::from_millis(2500)).await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head:?}");
     assert!(head.contains("text/event-stream"), "{head:?}");
+    assert!(head.contains("\"kind\":\"snapshot\""), "{head:?}");
+    assert!(head.contains("\"ho-tich\":1"), "{head:?}");
+    // still live after the timeout: a ticket issued now reaches the screen
+    issued(&issue(gateway.addr, CENTER, &[]).await);
+    let live = read_for(&mut stream, Duration::from_millis(1500)).await;
     assert!(
-        head.contains("\"sequence\":1") || head.contains("id: 1") || head.contains("id:1"),
-        "{head:?}"
+        live.contains("\"kind\":\"waiting_changed\"") && live.contains("\"ho-tich\":2"),
+        "no live event {:?} after the stream opened: {live:?}",
+        started.elapsed()
     );
     assert!(
         !closed_within(&mut stream, Duration::from_millis(500)).await,
@@ -751,26 +681,46 @@ async fn a_slow_upstream_times_out_but_the_live_board_stream_does_not() {
         started.elapsed()
     );
 
-    // a page whose upstream call hangs gets 504 after about 1 s, not 3
+    // a page whose upstream call hangs gets 504 after about 1 s
     let started = Instant::now();
-    let slow = get(gateway.addr, &format!("/kiosk/{SLOW_CENTER}")).await;
+    let slow = get(gateway.addr, "/").await;
     let took = started.elapsed();
     assert_eq!(slow.status, 504, "{}", slow.body);
     assert!(slow.body.contains("Hết thời gian chờ"), "{}", slow.body);
     assert!(took < Duration::from_millis(2500), "{took:?}");
+
+    // so does the kiosk page of a gateway whose queue hangs
+    let stuck = serve_gateway(Upstreams {
+        queue: format!("http://{hanging}"),
+        request_timeout_secs: 1,
+        ..upstreams(&queue, GatewayLimits::default())
+    })
+    .await;
+    let started = Instant::now();
+    let slow = get(stuck.addr, &format!("/kiosk/{CENTER}")).await;
+    let took = started.elapsed();
+    assert_eq!(slow.status, 504, "{}", slow.body);
+    assert!(slow.body.contains("Hết thời gian chờ"), "{}", slow.body);
+    assert!(took < Duration::from_millis(2500), "{took:?}");
+    eprintln!("a hanging upstream answered 504 after {took:?}");
 }
 
 #[tokio::test]
 async fn shutdown_stops_accepting_and_drains_even_with_a_live_stream_open() {
-    let (_fake, queue) = start_queue().await;
-    let mut gateway = start_gateway(queue, GatewayLimits::default(), None, 2).await;
+    let queue = start_queue().await;
+    let mut gateway = serve_gateway(Upstreams {
+        request_timeout_secs: 2,
+        ..upstreams(&queue, GatewayLimits::default())
+    })
+    .await;
     let mut stream = TcpStream::connect(gateway.addr).await.unwrap();
     stream
         .write_all(format!("GET /display/{CENTER}/events HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
         .await
         .unwrap();
-    let head = read_for(&mut stream, Duration::from_millis(500)).await;
+    let head = read_for(&mut stream, Duration::from_millis(1000)).await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head:?}");
+    assert!(head.contains("\"kind\":\"snapshot\""), "{head:?}");
 
     let started = Instant::now();
     gateway.stop.take().unwrap().send(()).unwrap();

@@ -5,13 +5,15 @@
 //! - [`protect`]: the layers around every route — security headers ([`headers`]), a
 //!   request timeout (to the response's headers, so a live event stream is not cut), a
 //!   body limit, the cross-site check ([`origin`]) and the rate limits on the public
-//!   actions ([`rate_limit`], which requests count: [`actions`]);
+//!   actions ([`rate_limit`], which requests count: [`actions`]; who the client is behind
+//!   trusted proxies: [`proxies`]);
 //! - [`refusals`]: the pages a refused request gets.
 
 pub(crate) mod actions;
 pub(crate) mod headers;
 pub(crate) mod listener;
 pub(crate) mod origin;
+pub(crate) mod proxies;
 pub(crate) mod rate_limit;
 pub(crate) mod redis_store;
 pub(crate) mod refusals;
@@ -67,15 +69,17 @@ async fn check(State(limiter): State<Arc<Limiter>>, request: Request, next: Next
         return refusal;
     }
     if let Some(action) = actions::classify(request.method(), request.uri()) {
-        let ip = request
+        let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip());
+        let ip = limiter.client_ip(peer, request.headers());
         if let Verdict::Refused { retry_after_secs } =
             limiter.admit(ip, action.center.as_deref()).await
         {
             tracing::debug!(
                 ip = ?ip,
+                peer = ?peer,
                 center = action.center.as_deref().unwrap_or(""),
                 path = request.uri().path(),
                 retry_after_secs,

@@ -2,14 +2,17 @@
 //! windows aligned on the clock). Counted in process by default, in Redis when a URL is
 //! configured so every replica shares one budget; if Redis fails the request is counted
 //! in process instead (and the outage logged once), so the limits hold, per replica.
+//! Behind trusted proxies the client is read from `X-Forwarded-For` ([`super::proxies`]).
 
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::http::HeaderMap;
 use onestop_kit::config::GatewayLimits;
 
+use super::proxies::TrustedProxies;
 use super::redis_store::RedisWindows;
 pub(crate) use super::windows::Verdict;
 use super::windows::Windows;
@@ -27,6 +30,8 @@ pub(crate) struct Limiter {
     redis: Option<RedisWindows>,
     /// Whether Redis is failing (so the outage is logged once, and its end).
     redis_down: AtomicBool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    proxies: TrustedProxies,
 }
 
 impl Limiter {
@@ -49,7 +54,14 @@ impl Limiter {
             local: Mutex::new(Windows::new(WINDOW_SECS, MAX_KEYS)),
             redis,
             redis_down: AtomicBool::new(false),
+            proxies: TrustedProxies::new(&limits.trusted_proxies),
         }
+    }
+
+    /// The client whose budget a request from `peer` with `headers` spends: the peer, or
+    /// behind a trusted proxy the address it forwarded for (see [`TrustedProxies::client`]).
+    pub(crate) fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        peer.map(|peer| self.proxies.client(peer, headers))
     }
 
     /// Counts one public action by `ip` for `center`: refused if the client's budget is
@@ -140,6 +152,46 @@ mod tests {
         }
         // 2 from one, then the centre's third from two; a window edge may allow more
         assert!((3..=5).contains(&allowed), "{allowed}");
+    }
+
+    #[tokio::test]
+    async fn forwarded_clients_of_a_trusted_proxy_get_their_own_budgets() {
+        let limits = GatewayLimits {
+            per_ip_per_minute: 1,
+            trusted_proxies: vec!["10.0.0.0/8".into()],
+            ..GatewayLimits::default()
+        };
+        let limiter = Limiter::new(&limits, None);
+        let forwarded = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-for", value.parse().unwrap());
+            headers
+        };
+        let balancer: IpAddr = "10.0.0.2".parse().unwrap();
+        let stranger: IpAddr = "198.51.100.5".parse().unwrap();
+        let mut allowed = Vec::new();
+        for (peer, xff) in [
+            (balancer, "203.0.113.1"),
+            (balancer, "203.0.113.2"),
+            (balancer, "203.0.113.1"),
+            (balancer, "203.0.113.3, 203.0.113.2"),
+            (stranger, "203.0.113.4"),
+            (stranger, "203.0.113.5"),
+        ] {
+            let client = limiter.client_ip(Some(peer), &forwarded(xff));
+            allowed.push(limiter.admit(client, None).await == Verdict::Allowed);
+        }
+        // a window may turn between two admits and allow one more; never fewer
+        assert!(allowed[0] && allowed[1] && allowed[4], "{allowed:?}");
+        assert!(
+            allowed.iter().filter(|a| **a).count() <= 4,
+            "a client escaped its budget: {allowed:?}"
+        );
+        assert_eq!(
+            limiter.client_ip(Some(stranger), &forwarded("203.0.113.4")),
+            Some(stranger)
+        );
+        assert_eq!(limiter.client_ip(None, &forwarded("203.0.113.4")), None);
     }
 
     #[tokio::test]

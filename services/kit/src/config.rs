@@ -57,6 +57,14 @@ pub struct GatewayLimits {
     pub per_ip_per_minute: u32,
     /// Public actions all clients together may make per minute for one centre.
     pub per_center_per_minute: u32,
+    /// The load balancers or reverse proxies in front of the gateway: IP addresses
+    /// (`10.0.0.5`) or CIDR ranges (`10.0.0.0/8`, `fd00::/8`). A request whose TCP peer
+    /// is one of them is counted against the right-most address of its `X-Forwarded-For`
+    /// that is not itself a trusted proxy; any other request against its peer address,
+    /// its `X-Forwarded-For` ignored (a client cannot pick its own budget). Empty: every
+    /// request is counted against its peer.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for GatewayLimits {
@@ -68,6 +76,7 @@ impl Default for GatewayLimits {
             body_limit_bytes: 64 * 1024,
             per_ip_per_minute: 60,
             per_center_per_minute: 1200,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -366,6 +375,32 @@ impl Config {
                 return Err(ConfigError::new(key, "must be at least 1"));
             }
         }
+        for entry in &g.trusted_proxies {
+            let (addr, prefix) = match entry.trim().split_once('/') {
+                Some((addr, prefix)) => (addr, Some(prefix)),
+                None => (entry.trim(), None),
+            };
+            let bits = match addr.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V4(_)) => Some(32),
+                Ok(std::net::IpAddr::V6(_)) => Some(128),
+                Err(_) => None,
+            };
+            let usable = bits.is_some_and(|bits| {
+                prefix.is_none_or(|p| {
+                    !p.is_empty()
+                        && p.bytes().all(|b| b.is_ascii_digit())
+                        && p.parse::<u32>().is_ok_and(|p| p <= bits)
+                })
+            });
+            if !usable {
+                return Err(ConfigError::new(
+                    "gateway.trusted_proxies",
+                    format!(
+                        "`{entry}` must be an IP address such as 10.0.0.5 or a CIDR range such as 10.0.0.0/8"
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -398,7 +433,10 @@ mod tests {
 
     #[test]
     fn the_example_configuration_is_valid() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/onestop.example.toml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../deploy/onestop.example.toml"
+        );
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(figment::providers::Toml::file(path));
         let config = Config::from_figment(figment).unwrap();
@@ -466,6 +504,48 @@ mod tests {
             with("gateway.max_connections", 0).unwrap_err().key,
             "gateway.max_connections"
         );
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns its own error type
+    fn trusted_proxies_are_addresses_or_cidr_ranges() {
+        assert!(Config::default().gateway.trusted_proxies.is_empty());
+        let good = vec![
+            "10.0.0.5",
+            " 10.0.0.0/8",
+            "192.168.0.0/16",
+            "fd00::/8",
+            "::1",
+            "0.0.0.0/0",
+        ];
+        let config = with("gateway.trusted_proxies", &good).unwrap();
+        assert_eq!(config.gateway.trusted_proxies.len(), good.len());
+        for bad in [
+            "proxy.lan",
+            "10.0.0.0/33",
+            "fd00::/129",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "10.0.0",
+            "",
+        ] {
+            let err = with("gateway.trusted_proxies", vec!["10.0.0.1", bad]).unwrap_err();
+            assert_eq!(err.key, "gateway.trusted_proxies", "{bad}");
+            assert!(err.message.contains(&format!("`{bad}`")), "{err}");
+        }
+        // from a file, and unset in another one
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "lb.toml",
+                "[gateway]\ntrusted_proxies = [\"10.1.0.0/16\"]\n",
+            )?;
+            jail.create_file("plain.toml", "[gateway]\nper_ip_per_minute = 30\n")?;
+            let config = Config::load(Some(Path::new("lb.toml"))).unwrap();
+            assert_eq!(config.gateway.trusted_proxies, ["10.1.0.0/16"]);
+            let config = Config::load(Some(Path::new("plain.toml"))).unwrap();
+            assert!(config.gateway.trusted_proxies.is_empty());
+            Ok(())
+        });
     }
 
     #[test]
