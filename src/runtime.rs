@@ -170,6 +170,7 @@ pub async fn start_dossier(
         store.clone(),
         Clock::system(),
         config.retention.dossier_days,
+        config.retention.ticket_days,
         Duration::from_secs(3600),
     );
     onestop_dossier::housekeeping::spawn_scan(store, Clock::system(), Duration::from_secs(60));

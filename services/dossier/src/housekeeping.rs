@@ -1,6 +1,7 @@
 //! Scheduled jobs, each run by the replica holding its lease: the scan raises due-soon
 //! and overdue events; retention removes applicants' personal data from dossiers that
-//! ended longer ago than `retention.dossier_days`.
+//! ended longer ago than `retention.dossier_days`, and the outbox rows of ended dossiers
+//! older than `retention.ticket_days`.
 
 use std::time::Duration;
 
@@ -80,26 +81,47 @@ pub async fn retention_once(store: &Store, clock: &Clock, days: u32) -> Result<u
     Ok(total)
 }
 
-/// Runs [`retention_once`] every `every` in the background under the lease
-/// `retention` (one replica at a time); does nothing but say so when `days` is 0.
+/// One outbox round: deletes the outbox rows of ended dossiers older than `days` days
+/// (`retention.ticket_days`, the same period as the queue's outbox) and logs how many.
+pub async fn outbox_retention_once(
+    store: &Store,
+    clock: &Clock,
+    days: u32,
+) -> Result<u64, ServiceError> {
+    let before = clock.now() - chrono::Duration::days(i64::from(days.max(1)));
+    let deleted = retention::purge_outbox(store, before).await?;
+    if deleted > 0 {
+        tracing::info!(
+            deleted,
+            days,
+            "dossier retention: outbox rows of ended dossiers older than {days} days deleted"
+        );
+    }
+    Ok(deleted)
+}
+
+/// Runs [`retention_once`] (applicants' data after `days`; 0 keeps it, and says so) and
+/// [`outbox_retention_once`] (outbox rows after `outbox_days`) every `every` in the
+/// background under the lease `retention` (one replica at a time).
 pub fn spawn_retention(
     store: Store,
     clock: Clock,
     days: u32,
+    outbox_days: u32,
     every: Duration,
-) -> Option<tokio::task::JoinHandle<()>> {
+) -> tokio::task::JoinHandle<()> {
     if days == 0 {
         tracing::info!(
             "dossier retention off (retention.dossier_days = 0): applicants' personal data is kept"
         );
-        return None;
+    } else {
+        tracing::info!(
+            days,
+            "dossier retention on: applicants' personal data is removed {days} days after a dossier ends"
+        );
     }
-    tracing::info!(
-        days,
-        "dossier retention on: applicants' personal data is removed {days} days after a dossier ends"
-    );
     let holder = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
-    Some(tokio::spawn(async move {
+    tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
@@ -109,10 +131,13 @@ pub fn spawn_retention(
                     if let Err(e) = retention_once(&store, &clock, days).await {
                         tracing::warn!(error = %e, "dossier retention failed");
                     }
+                    if let Err(e) = outbox_retention_once(&store, &clock, outbox_days).await {
+                        tracing::warn!(error = %e, "dossier outbox retention failed");
+                    }
                 }
                 Ok(false) => {}
                 Err(e) => tracing::warn!(error = %e, "dossier retention lease failed"),
             }
         }
-    }))
+    })
 }

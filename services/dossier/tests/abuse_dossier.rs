@@ -1194,3 +1194,47 @@ async fn personal_data_of_ended_dossiers_is_removed_after_the_retention_period()
     assert_eq!(retention_once(&d.store, &d.clock, 30).await.unwrap(), 0);
     d.stop().await;
 }
+
+#[tokio::test]
+async fn outbox_rows_of_ended_dossiers_go_after_the_period_and_running_ones_stay() {
+    use onestop_dossier::housekeeping::outbox_retention_once;
+    let mut d = spawn_at(vn(2026, 11, 2, 9, 0)).await;
+    let ended = returned(&mut d).await;
+    let open = d.received(LICENCE).await;
+    #[derive(sea_orm::FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let rows = |id: String| {
+        let db = d.store.db.clone();
+        async move {
+            onestop_kit::sql::one::<Count>(
+                &db,
+                "SELECT COUNT(*) AS n FROM dossier_outbox WHERE dossier_id = $1",
+                vec![id.into()],
+            )
+            .await
+            .unwrap()
+            .map_or(0, |c| c.n)
+        }
+    };
+    assert!(rows(ended.id.clone()).await > 0 && rows(open.id.clone()).await > 0);
+    d.clock.set(vn(2026, 11, 20, 9, 0));
+    assert_eq!(
+        outbox_retention_once(&d.store, &d.clock, 30).await.unwrap(),
+        0
+    );
+    assert!(rows(ended.id.clone()).await > 0, "kept within the period");
+    d.clock.set(vn(2027, 1, 5, 9, 0));
+    assert!(outbox_retention_once(&d.store, &d.clock, 30).await.unwrap() > 0);
+    assert_eq!(
+        rows(ended.id.clone()).await,
+        0,
+        "the ended dossier's events are gone"
+    );
+    assert!(
+        rows(open.id.clone()).await > 0,
+        "a running dossier's events stay (the due scan dedupes on them)"
+    );
+    d.stop().await;
+}

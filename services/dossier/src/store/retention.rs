@@ -167,3 +167,17 @@ async fn remove_one(
     tracing::debug!(dossier = %row.id, code = ?row.code, "personal data removed");
     Ok(true)
 }
+
+/// Deletes outbox rows created before `before` whose dossier has ended (their events can
+/// no longer be needed, and they may hold a phone or an e-mail). Rows of running dossiers
+/// stay: the due scan's idempotency keys live in them. How many were deleted.
+pub async fn purge_outbox(store: &Store, before: DateTime<Utc>) -> Result<u64, ServiceError> {
+    let _gate = store.gate().await;
+    exec(
+        &store.db,
+        "DELETE FROM dossier_outbox WHERE created_at < $1
+         AND dossier_id IN (SELECT id FROM dossiers WHERE ended_at IS NOT NULL)",
+        vec![before.timestamp_millis().into()],
+    )
+    .await
+}
