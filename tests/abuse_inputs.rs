@@ -59,9 +59,13 @@ impl Decoder for RawDecoder {
 }
 
 /// Calls `method` with `body`; the status it ends with (OK when it answered).
-async fn call(channel: &Channel, method: &MethodDescriptor, body: Vec<u8>, token: Option<&str>) -> Status {
-    let mut grpc = tonic::client::Grpc::new(channel.clone())
-        .max_encoding_message_size(usize::MAX);
+async fn call(
+    channel: &Channel,
+    method: &MethodDescriptor,
+    body: Vec<u8>,
+    token: Option<&str>,
+) -> Status {
+    let mut grpc = tonic::client::Grpc::new(channel.clone()).max_encoding_message_size(usize::MAX);
     grpc.ready().await.expect("server ready");
     let path = format!("/{}/{}", method.parent_service().full_name(), method.name())
         .parse()
@@ -98,12 +102,20 @@ struct StringField {
 impl StringField {
     /// The last field's name, as violations name it (`center.name_vi` ends in `name_vi`).
     fn name(&self) -> String {
-        self.path.iter().map(|f| f.name().to_string()).collect::<Vec<_>>().join(".")
+        self.path
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 
 /// Every string field of `message`, and of the messages it holds (two levels down).
-fn string_fields(message: &MessageDescriptor, prefix: Vec<FieldDescriptor>, depth: usize) -> Vec<StringField> {
+fn string_fields(
+    message: &MessageDescriptor,
+    prefix: Vec<FieldDescriptor>,
+    depth: usize,
+) -> Vec<StringField> {
     let mut out = Vec::new();
     for field in message.fields() {
         let mut path = prefix.clone();
@@ -120,7 +132,11 @@ fn string_fields(message: &MessageDescriptor, prefix: Vec<FieldDescriptor>, dept
 }
 
 /// `message` with the string at `path` set to `text` (creating the messages above it).
-fn with_string(message: &MessageDescriptor, path: &[FieldDescriptor], text: &str) -> DynamicMessage {
+fn with_string(
+    message: &MessageDescriptor,
+    path: &[FieldDescriptor],
+    text: &str,
+) -> DynamicMessage {
     let mut m = DynamicMessage::new(message.clone());
     let field = &path[0];
     let value = if path.len() == 1 {
@@ -190,12 +206,16 @@ async fn every_string_field_of_every_rpc_is_bounded() {
             let fields = string_fields(&method.input(), Vec::new(), 2);
             // long: over every per-field limit, well under the message cap
             for field in &fields {
-                let body = with_string(&method.input(), &field.path, &"x".repeat(70_000)).encode_to_vec();
+                let body =
+                    with_string(&method.input(), &field.path, &"x".repeat(70_000)).encode_to_vec();
                 let started = Instant::now();
                 let mut judged = None;
                 for (who, token) in &tokens {
                     let status = call(&channel, &method, body.clone(), token.as_deref()).await;
-                    if !matches!(status.code(), Code::Unauthenticated | Code::PermissionDenied) {
+                    if !matches!(
+                        status.code(),
+                        Code::Unauthenticated | Code::PermissionDenied
+                    ) {
                         judged = Some((who.clone(), status));
                         break;
                     }
@@ -228,7 +248,8 @@ async fn every_string_field_of_every_rpc_is_bounded() {
             }
             // huge: one field of 1 MB, over the message cap
             if let Some(field) = fields.first() {
-                let body = with_string(&method.input(), &field.path, &"x".repeat(1024 * 1024)).encode_to_vec();
+                let body = with_string(&method.input(), &field.path, &"x".repeat(1024 * 1024))
+                    .encode_to_vec();
                 let (_, admin) = &tokens[0];
                 let status = call(&channel, &method, body, admin.as_deref()).await;
                 if !matches!(status.code(), Code::OutOfRange | Code::ResourceExhausted) {
@@ -245,13 +266,23 @@ async fn every_string_field_of_every_rpc_is_bounded() {
         let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
         let started = Instant::now();
         health
-            .check(tonic_health::pb::HealthCheckRequest { service: service.into() })
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.into(),
+            })
             .await
             .unwrap();
         assert!(started.elapsed() < Duration::from_secs(2));
     }
-    assert!(checked > 100, "only {checked} fields were tried: are the descriptors read?");
-    assert!(problems.is_empty(), "{} unbounded inputs:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        checked > 100,
+        "only {checked} fields were tried: are the descriptors read?"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} unbounded inputs:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -264,7 +295,11 @@ fn an_empty_or_short_secret_file_stops_start_up() {
             .env("ONESTOP_PORTS__CATALOGUE", common::free_port().to_string())
             .output()
             .unwrap();
-        assert!(!out.status.success(), "started with a {}-byte secret", content.trim().len());
+        assert!(
+            !out.status.success(),
+            "started with a {}-byte secret",
+            content.trim().len()
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             stderr.contains("jwt-secret") && stderr.contains("at least 32"),

@@ -100,7 +100,11 @@ async fn one_communes_admin_cannot_change_the_shared_catalogue() {
         client.import_procedures(import).await.unwrap_err().code(),
         Code::PermissionDenied
     );
-    assert_eq!(versions(&catalogue, "1.001193").await, before, "nothing changed");
+    assert_eq!(
+        versions(&catalogue, "1.001193").await,
+        before,
+        "nothing changed"
+    );
     catalogue.stop().await;
 }
 
@@ -160,7 +164,11 @@ async fn oversized_procedures_are_refused_by_field_and_huge_messages_before_deco
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
-    for field in ["procedure.name", "procedure.steps", "procedure.legal_basis[0]"] {
+    for field in [
+        "procedure.name",
+        "procedure.steps",
+        "procedure.legal_basis[0]",
+    ] {
         assert!(err.message().contains(field), "{field} not named: {err:?}");
     }
     let huge = procedure("1.001193", &"x".repeat(3 * 1024 * 1024));
@@ -180,6 +188,9 @@ async fn oversized_procedures_are_refused_by_field_and_huge_messages_before_deco
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
-    assert!(versions(&catalogue, "1.001193").await.is_empty(), "nothing stored");
+    assert!(
+        versions(&catalogue, "1.001193").await.is_empty(),
+        "nothing stored"
+    );
     catalogue.stop().await;
 }

@@ -165,7 +165,11 @@ mod tests {
                     & 0o777
             };
             assert_eq!(mode("sub"), 0o700, "the data folder is the owner's only");
-            assert_eq!(mode("sub/x.db"), 0o600, "personal data is not world-readable");
+            assert_eq!(
+                mode("sub/x.db"),
+                0o600,
+                "personal data is not world-readable"
+            );
             assert_eq!(mode("sub/x.db-wal"), 0o600);
         }
     }

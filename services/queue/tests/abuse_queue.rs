@@ -568,7 +568,7 @@ async fn phones_of_finished_tickets_are_forgotten_after_the_retention_period() {
 #[derive(Debug, Clone)]
 enum Call {
     Cancel,
-    CallNext,
+    Next,
     Open,
     UpsertCenter,
     UpsertCounter,
@@ -589,7 +589,7 @@ enum Token {
 fn calls() -> impl Strategy<Value = Call> {
     prop_oneof![
         Just(Call::Cancel),
-        Just(Call::CallNext),
+        Just(Call::Next),
         Just(Call::Open),
         Just(Call::UpsertCenter),
         Just(Call::UpsertCounter),
@@ -645,7 +645,7 @@ async fn attempt(q: &TestQueue, call: &Call, token: &Token, ticket: &pb::Ticket)
             ))
             .await
             .map(drop),
-        Call::CallNext => c
+        Call::Next => c
             .call_next(req(
                 &bearer,
                 pb::CallNextRequest {
