@@ -11,6 +11,7 @@ use onestop_kit::Role;
 use onestop_proto::queue::v1 as pb;
 use onestop_proto::queue::v1::PriorityClass as P;
 use proptest::prelude::*;
+use tokio_stream::StreamExt;
 use tonic::Code;
 
 /// Everything a refused call must leave as it was: the board sequence, every ticket's
@@ -77,6 +78,65 @@ async fn a_stranger_with_the_ticket_id_cannot_cancel_it() {
         .into_inner();
     assert_eq!(read.citizen_key, "", "a read never returns the key");
     assert!(!read.public_url.contains("k="));
+    // every anonymous read, as raw bytes: no key anywhere, no ticket id where it is not
+    // the very ticket asked about
+    use prost::Message;
+    let explained = c
+        .explain_position(pb::GetTicketRequest {
+            id: mine.id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .encode_to_vec();
+    let lines = c
+        .list_service_lines(pb::ListServiceLinesRequest {
+            center_id: CENTER.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .encode_to_vec();
+    let centers = c
+        .list_centers(pb::ListCentersRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .encode_to_vec();
+    let mut board = c
+        .watch_board(pb::WatchBoardRequest {
+            center_id: CENTER.into(),
+            after_sequence: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut events = Vec::new();
+    while let Ok(Some(Ok(e))) = tokio::time::timeout(Duration::from_millis(300), board.next()).await
+    {
+        events.push(e.encode_to_vec());
+    }
+    assert!(!events.is_empty(), "the board sent its snapshot");
+    let has =
+        |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    for bytes in [&read.encode_to_vec(), &explained] {
+        assert!(
+            !has(bytes, &mine.citizen_key),
+            "a ticket read carries no key"
+        );
+    }
+    let counters_bytes = pb::ListCountersResponse {
+        counters: counters.clone(),
+    }
+    .encode_to_vec();
+    for bytes in [&lines, &centers, &counters_bytes]
+        .into_iter()
+        .chain(events.iter())
+    {
+        assert!(!has(bytes, &mine.id), "a floor read carries no ticket id");
+        assert!(!has(bytes, &mine.citizen_key));
+    }
+    drop(board);
 
     let before = fingerprint(&q).await;
     let attempts = [
