@@ -32,6 +32,23 @@ pub fn keys(config: &Config) -> anyhow::Result<TokenKeys> {
     Ok(keys.with_revoked(config.auth.revoked_tokens.iter().cloned()))
 }
 
+/// The secret citizens' keys are hashed with: the configured one or the data folder's
+/// `citizen-key-secret`, generated on first start (the same on every replica).
+fn citizen_keys(config: &Config) -> anyhow::Result<onestop_kit::citizen_key::KeyHasher> {
+    let secret = onestop_kit::auth::load_or_create_secret(
+        config.auth.citizen_key_secret.as_deref(),
+        &config.data_dir,
+        "citizen-key-secret",
+    )
+    .with_context(|| {
+        format!(
+            "cannot use the citizen-key secret (auth.citizen_key_secret or {}/citizen-key-secret)",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(onestop_kit::citizen_key::KeyHasher::new(&secret))
+}
+
 fn target(config: &Config, service: &str) -> DatabaseTarget {
     let (url, schema) = config.database_for(service);
     DatabaseTarget {
@@ -85,7 +102,8 @@ pub async fn start_queue(
         Clock::system(),
         config.public_base_url.clone(),
     )
-    .with_retention_days(config.retention.ticket_days);
+    .with_retention_days(config.retention.ticket_days)
+    .with_key_hasher(citizen_keys(config)?);
     api.spawn_housekeeping(Duration::from_secs(30));
     Ok(tokio::spawn(serve(
         &[onestop_queue::SERVICE_NAME],
@@ -165,7 +183,8 @@ pub async fn start_dossier(
                 config.payment_provider_url()
             },
         },
-    )?;
+    )?
+    .with_key_hasher(citizen_keys(config)?);
     onestop_dossier::housekeeping::spawn_retention(
         store.clone(),
         Clock::system(),

@@ -287,23 +287,34 @@ async fn every_string_field_of_every_rpc_is_bounded() {
 
 #[test]
 fn an_empty_or_short_secret_file_stops_start_up() {
-    for content in ["", "short-secret\n"] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("jwt-secret"), content).unwrap();
-        let out = common::onestop(dir.path())
-            .args(["serve", "catalogue"])
-            .env("ONESTOP_PORTS__CATALOGUE", common::free_port().to_string())
-            .output()
-            .unwrap();
-        assert!(
-            !out.status.success(),
-            "started with a {}-byte secret",
-            content.trim().len()
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr.contains("jwt-secret") && stderr.contains("at least 32"),
-            "the message names the file and the rule: {stderr}"
-        );
+    let good = "0123456789abcdef".repeat(4);
+    // each purpose has its own secret, each checked by the service that uses it
+    for (file, service, port) in [
+        ("jwt-secret", "catalogue", "ONESTOP_PORTS__CATALOGUE"),
+        ("citizen-key-secret", "queue", "ONESTOP_PORTS__QUEUE"),
+        ("payment-secret", "dossier", "ONESTOP_PORTS__DOSSIER"),
+    ] {
+        for content in ["", "short-secret\n"] {
+            let dir = tempfile::tempdir().unwrap();
+            for other in ["jwt-secret", "citizen-key-secret", "payment-secret"] {
+                std::fs::write(dir.path().join(other), &good).unwrap();
+            }
+            std::fs::write(dir.path().join(file), content).unwrap();
+            let out = common::onestop(dir.path())
+                .args(["serve", service])
+                .env(port, common::free_port().to_string())
+                .output()
+                .unwrap();
+            assert!(
+                !out.status.success(),
+                "{service} started with a {}-byte {file}",
+                content.trim().len()
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains(file) && stderr.contains("at least 32"),
+                "the message names the file and the rule: {stderr}"
+            );
+        }
     }
 }

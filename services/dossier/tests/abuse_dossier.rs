@@ -1037,7 +1037,7 @@ async fn the_public_lookup_returns_nothing_that_unlocks_an_action() {
         .into_inner();
     assert_eq!(public.fee_due_vnd, 50_000);
     let wire = String::from_utf8_lossy(&public.encode_to_vec()).to_string();
-    let key_hash = onestop_kit::citizen_key::hash(&dossier.citizen_key);
+    let key_hash = onestop_kit::citizen_key::KeyHasher::default().hash(&dossier.citizen_key);
     for (what, secret) in [
         ("internal id", dossier.id.as_str()),
         ("citizen key", dossier.citizen_key.as_str()),

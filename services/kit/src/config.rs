@@ -192,6 +192,11 @@ pub struct AuthConfig {
     /// Ids (`jti`) of device and system tokens that are no longer accepted.
     #[serde(default)]
     pub revoked_tokens: Vec<String>,
+    /// Secret the citizens' keys (on tickets and receipts) are hashed with, the same on
+    /// every queue and dossier replica; unset means one generated into
+    /// `data_dir/citizen-key-secret` on first start.
+    #[serde(default)]
+    pub citizen_key_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -212,6 +217,7 @@ impl Default for Config {
             auth: AuthConfig {
                 secret: None,
                 revoked_tokens: Vec::new(),
+                citizen_key_secret: None,
             },
             request_timeout_secs: 30,
             database_max_connections: 10,
@@ -342,6 +348,7 @@ impl Config {
         }
         for (key, secret) in [
             ("auth.secret", &self.auth.secret),
+            ("auth.citizen_key_secret", &self.auth.citizen_key_secret),
             ("payment.secret", &self.payment.secret),
         ] {
             if let Some(secret) = secret

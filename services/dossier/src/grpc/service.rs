@@ -58,6 +58,7 @@ pub struct DossierApi {
     clock: Clock,
     base_url: String,
     payment: PaymentSettings,
+    keys: citizen_key::KeyHasher,
 }
 
 impl DossierApi {
@@ -78,7 +79,14 @@ impl DossierApi {
             clock,
             base_url,
             payment,
+            keys: citizen_key::KeyHasher::default(),
         })
+    }
+
+    /// Hashes citizens' keys with the deployment's secret (the same on every replica).
+    pub fn with_key_hasher(mut self, keys: citizen_key::KeyHasher) -> Self {
+        self.keys = keys;
+        self
     }
 
     /// As a tonic service, decoding messages up to kit's [`onestop_kit::limits::MESSAGE_BYTES`].
@@ -186,6 +194,7 @@ fn staff<T>(request: &Request<T>) -> Result<Claims, ServiceError> {
 /// whoever holds the key printed on its receipt (compared in constant time with the
 /// stored hash). Anyone else is `PERMISSION_DENIED`, and nothing has been changed.
 fn citizen_or_staff<T>(
+    keys: &citizen_key::KeyHasher,
     request: &Request<T>,
     row: &DossierRow,
     key: &str,
@@ -200,7 +209,7 @@ fn citizen_or_staff<T>(
         ));
     }
     match &row.citizen_key_hash {
-        Some(hash) if citizen_key::matches(key, hash) => Ok(()),
+        Some(hash) if keys.matches(key, hash) => Ok(()),
         _ => Err(ServiceError::PermissionDenied(
             "mã bảo mật không đúng — the key does not match this dossier".into(),
         )),
@@ -536,7 +545,7 @@ impl DossierService for DossierApi {
         let role = claims.role;
         // the citizen's key: printed on the receipt, only its hash is kept
         let key = citizen_key::generate();
-        let key_hash = citizen_key::hash(&key);
+        let key_hash = self.keys.hash(&key);
         let mut response = self.change(&claims, &r.id, r.expected_version, async |row, l| {
             apply(&row.state()?, &Transition::Receive, role).map_err(refused)?;
             let missing = missing_required(&row.component_lines());
@@ -1171,7 +1180,7 @@ impl DossierService for DossierApi {
                 .into());
             }
             issued = citizen_key::generate();
-            let hash = citizen_key::hash(&issued);
+            let hash = self.keys.hash(&issued);
             row = tx::change(
                 &self.store,
                 &row.id,
@@ -1190,7 +1199,7 @@ impl DossierService for DossierApi {
             && !row
                 .citizen_key_hash
                 .as_deref()
-                .is_some_and(|h| citizen_key::matches(given, h))
+                .is_some_and(|h| self.keys.matches(given, h))
         {
             return Err(ServiceError::invalid(
                 "citizen_key",
@@ -1389,7 +1398,7 @@ impl DossierService for DossierApi {
                 .to_string();
             read::by_code(&self.store, &code).await?
         };
-        citizen_or_staff(&request, &row, &request.get_ref().key)?;
+        citizen_or_staff(&self.keys, &request, &row, &request.get_ref().key)?;
         if self.payment.provider_url.trim().is_empty() {
             return Err(ServiceError::FailedPrecondition(
                 "chưa cấu hình cổng thanh toán trực tuyến; vui lòng nộp tại bộ phận một cửa — no payment platform configured; please pay at the counter"
@@ -1451,7 +1460,7 @@ impl DossierService for DossierApi {
             .to_string();
         let row = read::by_code(&self.store, &code).await?;
         // who may rate before anything about the dossier's state is told
-        citizen_or_staff(&request, &row, &r.key)?;
+        citizen_or_staff(&self.keys, &request, &row, &r.key)?;
         if row.status != 10 {
             return Err(ServiceError::invalid(
                 "code",
@@ -1537,7 +1546,7 @@ impl DossierService for DossierApi {
                         "trung tâm không có hồ sơ mã này — this centre has no dossier with this code",
                     )
                 })?;
-            citizen_or_staff(&request, &row, &r.key)?;
+            citizen_or_staff(&self.keys, &request, &row, &r.key)?;
             code
         };
         let cal = tx::calendar(&self.store.db, &center).await?;

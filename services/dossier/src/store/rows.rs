@@ -55,7 +55,7 @@ pub struct DossierRow {
     pub search: String,
     pub version: i64,
     pub updated_at: i64,
-    /// SHA-256 of the citizen's key (`onestop_kit::citizen_key::hash`), from receipt.
+    /// keyed hash of the citizen's key (`onestop_kit::citizen_key::KeyHasher`), from receipt.
     pub citizen_key_hash: Option<String>,
     /// The client's idempotency key of `CreateDossier`.
     pub request_id: Option<String>,

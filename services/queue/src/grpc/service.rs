@@ -67,6 +67,7 @@ pub struct QueueApi {
     clock: Clock,
     public_base_url: Arc<str>,
     retention: chrono::Duration,
+    keys: citizen_key::KeyHasher,
 }
 
 fn required(field: &str, value: &str) -> Result<(), ServiceError> {
@@ -110,7 +111,14 @@ impl QueueApi {
             clock,
             public_base_url: public_base_url.into().into(),
             retention: chrono::Duration::days(30),
+            keys: citizen_key::KeyHasher::default(),
         }
+    }
+
+    /// Hashes citizens' keys with the deployment's secret (the same on every replica).
+    pub fn with_key_hasher(mut self, keys: citizen_key::KeyHasher) -> Self {
+        self.keys = keys;
+        self
     }
 
     /// Keeps phone numbers of finished tickets and outbox rows `days` days (default 30).
@@ -222,7 +230,7 @@ impl QueueApi {
         request_id: &str,
     ) -> Result<pb::Ticket, ServiceError> {
         let key = citizen_key::generate();
-        let key_hash = citizen_key::hash(&key);
+        let key_hash = self.keys.hash(&key);
         let request_id = (!request_id.trim().is_empty()).then(|| request_id.trim().to_string());
         if let Some(rid) = &request_id
             && let Some(ticket) = floor::reissue(&self.store, center_id, rid, &key_hash).await?
@@ -765,7 +773,7 @@ impl QueueService for QueueApi {
         required("id", &r.id)?;
         let may_cancel = |t: &crate::store::rows::TicketRow| match &staff {
             Some(c) if CANCELLERS.contains(&c.role) && c.covers_center(&t.center_id) => Ok(()),
-            _ if citizen_key::matches(&r.key, &t.key_hash) => Ok(()),
+            _ if self.keys.matches(&r.key, &t.key_hash) => Ok(()),
             _ if r.key.trim().is_empty() => Err(ServiceError::Unauthenticated(
                 "cancelling needs the key printed on the ticket (or a staff token of its centre)"
                     .into(),

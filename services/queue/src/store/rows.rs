@@ -157,7 +157,7 @@ pub struct TicketRow {
     pub dossier_codes: String,
     pub turn_near_sent: i32,
     pub long_wait_sent: i32,
-    /// SHA-256 of the citizen's key (kit::citizen_key); empty for tickets from before keys.
+    /// Keyed hash of the citizen's key (kit::citizen_key::KeyHasher); empty for tickets from before keys.
     pub key_hash: String,
     /// The kiosk's id for the press that issued it.
     pub request_id: Option<String>,
