@@ -58,10 +58,17 @@ pub async fn http_get(port: u16, path: &str) -> (u16, String) {
 }
 
 pub async fn start() -> Suite {
+    start_with(&[]).await
+}
+
+/// `onestop up` with `extra` arguments, on free ports; with `--no-demo` it waits for the
+/// gateway only (nothing is seeded).
+pub async fn start_with(extra: &[&str]) -> Suite {
     let dir = tempfile::tempdir().unwrap();
     let (gateway, catalogue, queue, dossier) = (free_port(), free_port(), free_port(), free_port());
     let child = onestop(dir.path())
         .arg("up")
+        .args(extra)
         .env("ONESTOP_PORTS__GATEWAY", gateway.to_string())
         .env("ONESTOP_PORTS__CATALOGUE", catalogue.to_string())
         .env("ONESTOP_PORTS__QUEUE", queue.to_string())
@@ -84,6 +91,9 @@ pub async fn start() -> Suite {
             .await
             .is_ok()
         {
+            if extra.contains(&"--no-demo") {
+                return suite;
+            }
             // seeded once the catalogue lists procedures and the queue has its counters
             if let Ok(mut client) =
                 CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
@@ -139,8 +149,14 @@ impl Suite {
     }
 
     pub fn staff(&self, args: &[&str]) -> String {
+        let mut all = vec!["staff"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// Runs `onestop ARGS…` against this suite; stdout, or a panic with stderr.
+    pub fn run(&self, args: &[&str]) -> String {
         let out = onestop(self.dir.path())
-            .arg("staff")
             .args(args)
             .env("ONESTOP_PORTS__QUEUE", self.queue.to_string())
             .env("ONESTOP_PORTS__CATALOGUE", self.catalogue.to_string())
@@ -149,7 +165,7 @@ impl Suite {
             .unwrap();
         assert!(
             out.status.success(),
-            "onestop staff {args:?}: {}",
+            "onestop {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()

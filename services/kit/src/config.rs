@@ -18,7 +18,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Redis for fan-out, caches and leases; unset means in-process.
     pub redis_url: Option<String>,
-    /// Base of the public links printed in QR codes, e.g. `https://ttpvhcc.example.vn`.
+    /// Base of the public links printed in QR codes, e.g. `https://ttpvhcc.example.vn`;
+    /// empty: the address the gateway listens on ([`Config::resolve_public_base_url`]).
     pub public_base_url: String,
     /// Address every server binds to.
     pub bind_host: String,
@@ -151,9 +152,74 @@ impl Config {
     /// The online payment page citizens are sent to.
     pub fn payment_provider_url(&self) -> String {
         if self.payment.provider_url.is_empty() {
-            format!("{}/pay", self.public_base_url.trim_end_matches('/'))
+            format!(
+                "{}/pay",
+                self.public_base_url_or_local().trim_end_matches('/')
+            )
         } else {
             self.payment.provider_url.clone()
+        }
+    }
+}
+
+impl Config {
+    /// Sets `public_base_url`, when it is empty, to the address the gateway listens on
+    /// (`gateway`; an unspecified address is shown as 127.0.0.1), so printed links and
+    /// QR codes open this gateway; returns a warning when screens and phones on the
+    /// network could not open those links, naming the settings that fix it.
+    pub fn resolve_public_base_url(&mut self, gateway: std::net::SocketAddr) -> Option<String> {
+        if self.public_base_url.is_empty() {
+            let host = if gateway.ip().is_unspecified() {
+                "127.0.0.1".to_string()
+            } else {
+                match gateway.ip() {
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                    ip => ip.to_string(),
+                }
+            };
+            self.public_base_url = format!("http://{host}:{}", gateway.port());
+        }
+        let host = self
+            .public_base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .split(['/', ':'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let loopback = |h: &str| {
+            h == "localhost"
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        };
+        if loopback(&host) {
+            Some(format!(
+                "links and QR codes point at {}, which only this machine can open: for display \
+                 screens, kiosks and phones on the network set public_base_url \
+                 (ONESTOP_PUBLIC_BASE_URL=http://<this machine's address>:{}) and bind_host = \
+                 \"0.0.0.0\" (ONESTOP_BIND_HOST)",
+                self.public_base_url,
+                gateway.port()
+            ))
+        } else if loopback(&self.bind_host) {
+            Some(format!(
+                "links point at {} but the servers listen on {} only: set bind_host = \"0.0.0.0\" \
+                 (ONESTOP_BIND_HOST) so screens and phones on the network can connect",
+                self.public_base_url, self.bind_host
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The public base URL when no gateway runs in this process: the configured one, else
+    /// the gateway's configured address on this machine.
+    pub fn public_base_url_or_local(&self) -> String {
+        if self.public_base_url.is_empty() {
+            format!("http://127.0.0.1:{}", self.ports.gateway)
+        } else {
+            self.public_base_url.clone()
         }
     }
 }
@@ -205,7 +271,7 @@ impl Default for Config {
             data_dir: PathBuf::from("onestop-data"),
             database_url: None,
             redis_url: None,
-            public_base_url: "http://localhost:8080".into(),
+            public_base_url: String::new(),
             bind_host: "127.0.0.1".into(),
             ports: Ports {
                 gateway: 8080,
@@ -310,9 +376,10 @@ impl Config {
             ));
         }
         let base = &self.public_base_url;
-        if !(base.starts_with("http://") || base.starts_with("https://"))
-            || base.ends_with('/')
-            || base.len() < "http://x".len()
+        if !base.is_empty()
+            && (!(base.starts_with("http://") || base.starts_with("https://"))
+                || base.ends_with('/')
+                || base.len() < "http://x".len())
         {
             return Err(ConfigError::new(
                 "public_base_url",

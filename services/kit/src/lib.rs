@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod citizen;
 pub mod citizen_key;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod database;

@@ -13,6 +13,7 @@ pub mod retention;
 pub mod rows;
 pub mod scan;
 pub mod stats;
+pub mod synthetic;
 pub mod tx;
 
 pub use migration::Migrator;

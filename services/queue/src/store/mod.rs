@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod floor;
+pub mod floor_txn;
 mod migration;
 pub mod read;
 pub mod rows;

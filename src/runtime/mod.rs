@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 /// The demo centre's catalogue, shipped in the repository.
-pub const DEMO_CATALOGUE: &[u8] = include_bytes!("../data/demo/muong-sai/procedures.json");
+pub const DEMO_CATALOGUE: &[u8] = include_bytes!("../../data/demo/muong-sai/procedures.json");
 
 /// Token keys: the configured secret, or the data folder's (which is made owner-only:
 /// it holds the secrets and the SQLite files), refusing revoked token ids.
@@ -100,7 +100,7 @@ pub async fn start_queue(
         store,
         board,
         Clock::system(),
-        config.public_base_url.clone(),
+        config.public_base_url_or_local(),
     )
     .with_retention_days(config.retention.ticket_days)
     .with_key_hasher(citizen_keys(config)?);
@@ -173,7 +173,7 @@ pub async fn start_dossier(
         store.clone(),
         catalogue_url,
         Clock::system(),
-        config.public_base_url.clone(),
+        config.public_base_url_or_local(),
         onestop_dossier::PaymentSettings {
             secret,
             // the demo platform (`/pay`) only when asked; none configured: no online payment
@@ -235,8 +235,9 @@ fn without_demo_payments(mut config: Config) -> Config {
     config
 }
 
-/// `onestop up`: every service in one process.
-pub async fn up(mut config: Config) -> anyhow::Result<()> {
+/// `onestop up`: every service in one process; with `demo`, the demo catalogue and
+/// centre on a first start.
+pub async fn up(mut config: Config, demo: bool) -> anyhow::Result<()> {
     // the demo centre pays through the gateway's demo platform (no real money), unless a
     // real platform is configured or the public address is https
     if config.payment.provider_url.is_empty() && !config.public_base_url.starts_with("https://") {
@@ -252,6 +253,8 @@ pub async fn up(mut config: Config) -> anyhow::Result<()> {
     let queue_addr = queue_listener.local_addr()?;
     let dossier_addr = dossier_listener.local_addr()?;
     let gateway_addr = gateway_listener.local_addr()?;
+    // links and QR codes open this gateway, whatever port it got, unless configured
+    let reach_warning = config.resolve_public_base_url(gateway_addr);
     let catalogue =
         start_catalogue(&config, keys.clone(), catalogue_listener, shutdown.clone()).await?;
     let queue = start_queue(&config, keys.clone(), queue_listener, shutdown.clone()).await?;
@@ -277,16 +280,21 @@ pub async fn up(mut config: Config) -> anyhow::Result<()> {
         },
         shutdown.clone().wait(),
     ));
-    seed_if_empty(&local_url(catalogue_addr), &keys).await?;
-    crate::demo_queue::seed_if_empty(&local_url(queue_addr), &keys).await?;
-    crate::demo_dossier::seed_if_empty(&local_url(dossier_addr), &keys).await?;
-    print_banner(
-        &config,
-        gateway_addr,
-        catalogue_addr,
-        queue_addr,
-        dossier_addr,
-    );
+    if demo {
+        seed_if_empty(&local_url(catalogue_addr), &keys).await?;
+    }
+    let centres = centres(
+        &keys,
+        &local_url(queue_addr),
+        &local_url(dossier_addr),
+        demo,
+    )
+    .await?;
+    print_banner(&config, &centres, catalogue_addr, queue_addr, dossier_addr);
+    if let Some(warning) = reach_warning {
+        println!("  lưu ý / note: {warning}");
+        println!();
+    }
     let (c, q, d, g) = tokio::join!(catalogue, queue, dossier, gateway);
     c??;
     q??;
@@ -295,19 +303,64 @@ pub async fn up(mut config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The centres the queue knows, after applying the demo centre's file to an empty queue
+/// when `demo` asks for it: (id, Vietnamese name).
+async fn centres(
+    keys: &TokenKeys,
+    queue: &str,
+    dossier: &str,
+    demo: bool,
+) -> anyhow::Result<Vec<(String, String)>> {
+    use onestop_proto::queue::v1 as qpb;
+    let mut services = crate::centre::apply::Services {
+        queue: qpb::queue_service_client::QueueServiceClient::new(
+            crate::cli::client::connect(queue, "queue").await?,
+        ),
+        dossier: onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient::new(
+            crate::cli::client::connect(dossier, "dossier service").await?,
+        ),
+        token: String::new(),
+    };
+    let list = |centers: Vec<qpb::Center>| -> Vec<(String, String)> {
+        centers
+            .into_iter()
+            .map(|c| (c.center_id, c.name_vi))
+            .collect()
+    };
+    let known = list(
+        services
+            .queue
+            .list_centers(qpb::ListCentersRequest {})
+            .await?
+            .into_inner()
+            .centers,
+    );
+    if !known.is_empty() || !demo {
+        return Ok(known);
+    }
+    let file = crate::centre::CentreFile::parse(crate::centre::DEMO_CENTRE)
+        .map_err(|e| anyhow::anyhow!("the demo centre file: {}", e[0]))?;
+    services.token = cli_token(keys, Role::Admin, &file.id);
+    println!("demo centre {} (data/demo/muong-sai/centre.toml):", file.id);
+    crate::centre::apply::apply(&mut services, &file, false).await?;
+    Ok(vec![(file.id.clone(), file.name_vi.clone())])
+}
+
 fn print_banner(
     config: &Config,
-    gateway: SocketAddr,
+    centres: &[(String, String)],
     catalogue: SocketAddr,
     queue: SocketAddr,
     dossier: SocketAddr,
 ) {
-    let web = local_url(gateway);
+    let web = &config.public_base_url;
     let grpc = catalogue;
+    let flag = data_dir_flag(config);
     println!();
-    println!(
-        "onestop is running — Trung tâm Phục vụ hành chính công xã Mường Sại (demo: muong-sai)"
-    );
+    match centres.first() {
+        Some((id, name)) => println!("onestop is running — {name} ({id})"),
+        None => println!("onestop is running — chưa có trung tâm nào / no centre yet"),
+    }
     println!("  data folder        {}", config.data_dir.display());
     println!(
         "  open in a browser  {web}/            tra cứu thủ tục / search the procedure catalogue"
@@ -316,29 +369,35 @@ fn print_banner(
         "                     {web}/p/1.001193  trang công khai của thủ tục / a procedure's public page"
     );
     println!("                     {web}/p/1.001193/qr.svg  its QR code");
-    println!("                     {web}/kiosk/muong-sai    máy lấy số / ticket kiosk");
-    println!("                     {web}/display/muong-sai  màn hình gọi số / display screen");
+    for (id, _) in centres {
+        println!("                     {web}/kiosk/{id}    máy lấy số / ticket kiosk");
+        println!("                     {web}/display/{id}  màn hình gọi số / display screen");
+    }
     println!("  gRPC catalogue     {grpc}  (health, reflection: grpcurl -plaintext {grpc} list)");
     println!("  gRPC queue         {queue}");
     println!("  gRPC dossier       {dossier}");
-    println!(
-        "  staff at a counter onestop staff{} --as lan open q1   then: call-next q1, start q1, finish q1 --next",
-        data_dir_flag(config)
-    );
-    println!(
-        "  watch the board    onestop staff{} board",
-        data_dir_flag(config)
-    );
-    println!(
-        "  take a dossier     onestop staff{} --as lan dossier create 1.001193 --name \"Lò Văn Páo\" --citizen-id 014090001234 --address \"Bản Sại, xã Mường Sại\" --all-components",
-        data_dir_flag(config)
-    );
+    match centres.first() {
+        Some((id, _)) => {
+            let center = if id == "muong-sai" {
+                String::new()
+            } else {
+                format!(" --center {id}")
+            };
+            println!(
+                "  staff at a counter onestop staff{flag}{center} --as lan open q1   then: call-next q1, start q1, finish q1 --next"
+            );
+            println!("  watch the board    onestop staff{flag}{center} board");
+            println!(
+                "  take a dossier     onestop staff{flag}{center} --as lan dossier create 1.001193 --name \"Lò Văn Páo\" --citizen-id 014090001234 --address \"Bản Sại, xã Mường Sại\" --all-components"
+            );
+            println!("  admin token        onestop token --role admin --center {id}{flag}");
+        }
+        None => println!(
+            "  set up a centre    onestop centre apply{flag} centre.toml   (example: data/demo/muong-sai/centre.toml)"
+        ),
+    }
     println!(
         "  try                grpcurl -plaintext -d '{{\"query\":\"dang ky khai sinh\"}}' {grpc} onestop.catalogue.v1.CatalogueService/SearchProcedures"
-    );
-    println!(
-        "  admin token        onestop token --role admin --center muong-sai{}",
-        data_dir_flag(config)
     );
     if config.payment.demo {
         println!("  Thanh toán thử (không có tiền thật) / demo payments, no real money: {web}/pay");
@@ -374,7 +433,7 @@ async fn seed_if_empty(server: &str, keys: &TokenKeys) -> anyhow::Result<()> {
 /// Imports the demo catalogue through the import API and prints the summary.
 async fn import_demo(server: &str, keys: &TokenKeys) -> anyhow::Result<()> {
     let demo = DEMO_CATALOGUE.to_vec();
-    let summary = crate::import::import_bytes(
+    let summary = crate::cli::catalogue::import_bytes(
         server,
         keys,
         pb::ImportFormat::Json,
@@ -383,7 +442,7 @@ async fn import_demo(server: &str, keys: &TokenKeys) -> anyhow::Result<()> {
         "demo catalogue",
     )
     .await?;
-    crate::import::print_summary(&summary);
+    crate::cli::catalogue::print_summary(&summary);
     anyhow::ensure!(summary.applied, "the demo catalogue was refused");
     Ok(())
 }

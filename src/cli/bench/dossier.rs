@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
+use super::measure;
 use onestop_dossier::{DossierApi, Migrator, PaymentSettings, Store};
 use onestop_kit::auth::TokenKeys;
 use onestop_kit::database::{DatabaseTarget, connect_and_migrate, drop_schema};
@@ -14,129 +14,12 @@ use onestop_kit::shutdown::Shutdown;
 use onestop_kit::{Clock, Role};
 use onestop_proto::dossier::v1 as pb;
 use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
-use sea_orm::ConnectionTrait;
 
 const CENTER: &str = "bench-centre";
 const DAY_MS: i64 = 86_400_000;
 
-/// Generates `n` dossiers received over the year before `now_ms`, in one centre (the
-/// worst case: a province's load in one table and one centre), with their history.
-async fn load(store: &Store, n: usize, now_ms: i64) -> anyhow::Result<()> {
-    let db = &store.db;
-    db.execute_unprepared(&format!(
-        "INSERT INTO dossier_centers VALUES ('{CENTER}', 'BENCH', 'Trung tâm thử tải', 'Bench centre', 'Asia/Ho_Chi_Minh', 10)"
-    ))
-    .await?;
-    // one row per dossier: a status mix like a working year (most returned, some open)
-    db.execute_unprepared(&format!(
-        "INSERT INTO dossiers
-         SELECT 'hs_' || lpad(to_hex(i), 16, '0'),
-                'BENCH-' || to_char(to_timestamp(created / 1000), 'YYMMDD') || '-' || lpad(i::text, 7, '0'),
-                '{CENTER}', '1.' || lpad(p::text, 6, '0'), 1, 'Thủ tục ' || p, 'f' || (p % 15), 5,
-                'Công dân ' || i, lpad(i::text, 12, '0'), '', '', 'Mường Sại', '{{}}',
-                CASE WHEN c < 30 THEN 'online' WHEN c < 40 THEN 'assisted' ELSE 'counter' END,
-                '[]', '[]', 0, 0, status,
-                CASE WHEN status IN (9, 10) THEN 5 WHEN status IN (2, 3) THEN 3 ELSE 4 END,
-                CASE WHEN status IN (4, 5, 6, 9, 10) THEN 1 ELSE 0 END, 'pending', 0, 0,
-                CASE WHEN status IN (4, 5, 6, 9, 10) THEN 'cv' || a ELSE '' END, 'Tư pháp', '[]', '',
-                created, created + 600000, created + 5 * {DAY_MS}, created + 5 * {DAY_MS},
-                CASE WHEN status IN (9, 10) THEN created + ready END,
-                CASE WHEN status = 10 THEN created + ready + {DAY_MS} END,
-                CASE WHEN status IN (3, 7, 8) THEN created + {DAY_MS}
-                     WHEN status = 10 THEN created + ready + {DAY_MS} END,
-                CASE WHEN status IN (9, 10) THEN
-                    CASE WHEN ready < 4 * {DAY_MS} THEN 'early' WHEN ready <= 5 * {DAY_MS} THEN 'on_time' ELSE 'late' END
-                END,
-                CASE WHEN status IN (5, 6) THEN 1 ELSE 0 END,
-                'bench-' || i || ' công dân ' || i, 1, created
-         FROM (
-            SELECT i, p, a, c, ready,
-                   {now_ms} - (r * 365 * {DAY_MS})::bigint AS created,
-                   CASE WHEN r < 0.015 THEN 2 WHEN r < 0.05 THEN 4
-                        WHEN s < 5 THEN 3 WHEN s < 8 THEN 7 WHEN s < 10 THEN 8
-                        WHEN s < 12 THEN 5 WHEN s < 14 THEN 6 WHEN s < 20 THEN 9 ELSE 10 END AS status
-            FROM (
-                SELECT i, random() AS r, floor(random() * 100)::int AS s,
-                       floor(random() * 200)::int AS p, floor(random() * 20)::int AS a,
-                       floor(random() * 100)::int AS c,
-                       (2 * {DAY_MS} + random() * 5 * {DAY_MS})::bigint AS ready
-                FROM generate_series(1, {n}) AS i
-            ) raw
-         ) g"
-    ))
-    .await?;
-    for (seq, transition, at, to, extra) in [
-        (1, "create", "created_at", "1", ""),
-        (2, "receive", "received_at", "2", ""),
-        (
-            3,
-            "mark_result_ready",
-            "result_ready_at",
-            "9",
-            "AND result_ready_at IS NOT NULL",
-        ),
-        (
-            4,
-            "request_supplement",
-            "received_at + 3600000",
-            "5",
-            "AND status = 5",
-        ),
-    ] {
-        let timeliness = if transition == "mark_result_ready" {
-            "timeliness"
-        } else {
-            "NULL"
-        };
-        db.execute_unprepared(&format!(
-            "INSERT INTO dossier_history
-             SELECT id, {seq}, center_id, {at}, 'bench', 'receptionist', '{transition}', 0, {to},
-                    '', NULL, '', procedure_code, field_code, channel,
-                    CASE WHEN assignee = '' THEN 'bench' ELSE assignee END, {timeliness}
-             FROM dossiers WHERE center_id = '{CENTER}' {extra}"
-        ))
-        .await?;
-    }
-    // what autovacuum does to a table in service: statistics and the visibility map
-    db.execute_unprepared("VACUUM ANALYZE dossiers").await?;
-    db.execute_unprepared("VACUUM ANALYZE dossier_history")
-        .await?;
-    Ok(())
-}
-
-struct Stats(Histogram<u64>);
-
-impl Stats {
-    fn p(&self, q: f64) -> f64 {
-        self.0.value_at_quantile(q) as f64 / 1000.0
-    }
-}
-
-async fn measure<F, Fut>(requests: usize, mut call: F) -> Stats
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut hist = Histogram::<u64>::new(3).expect("histogram");
-    for i in 0..requests.min(10) {
-        call(i).await;
-    }
-    for i in 0..requests {
-        let t = Instant::now();
-        call(i).await;
-        hist.record(t.elapsed().as_micros().max(1) as u64)
-            .expect("record");
-    }
-    Stats(hist)
-}
-
 fn authed<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().expect("ascii"),
-    );
-    request
+    onestop_kit::client::authorized(token, message)
 }
 
 fn ts(ms: i64) -> Option<prost_types::Timestamp> {
@@ -168,7 +51,7 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
     let store = Store::new(db);
     let now_ms = chrono::Utc::now().timestamp_millis();
     let started = Instant::now();
-    load(&store, n, now_ms).await?;
+    onestop_dossier::store::synthetic::generate(&store, CENTER, n, now_ms).await?;
     println!(
         "[postgres] loaded {n} dossiers and their history in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -204,7 +87,7 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
     let client = DossierServiceClient::new(channel);
     let token = keys.issue("bench", Role::Leader, CENTER, chrono::Duration::hours(4));
 
-    let pk = measure(requests, |i| {
+    let pk = measure(requests, 10, |i| {
         let store = store.clone();
         let id = format!("hs_{:016x}", 1 + (i * 7919) % n);
         async move {
@@ -215,7 +98,7 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
         }
     })
     .await;
-    let rtt = measure(requests, |_| {
+    let rtt = measure(requests, 10, |_| {
         let mut health = health.clone();
         async move {
             health
@@ -229,7 +112,7 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
         let client = client.clone();
         let token = token.clone();
         async move {
-            measure(requests, |i| {
+            measure(requests, 10, |i| {
                 let mut client = client.clone();
                 let request = authed(&token, filter(i));
                 async move {
@@ -282,7 +165,7 @@ async fn run_on(target: DatabaseTarget, n: usize, requests: usize) -> anyhow::Re
         let client = client.clone();
         let token = token.clone();
         async move {
-            measure(stats_requests, |i| {
+            measure(stats_requests, 10, |i| {
                 let mut client = client.clone();
                 let to = now_ms - (i as i64 % 6) * 30 * DAY_MS;
                 let request = authed(

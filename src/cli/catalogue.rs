@@ -1,14 +1,72 @@
-//! Client side of `ImportProcedures`: streams a file in chunks with a progress bar.
+//! `onestop catalogue import` and `onestop seed`: the client side of
+//! `ImportProcedures`, streaming a file in chunks with a progress bar.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::{Args, Subcommand};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use onestop_kit::Role;
 use onestop_kit::auth::TokenKeys;
+use onestop_kit::{Config, Role};
 use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
+
+use crate::cli::client::{Servers, connect};
+
+/// `onestop catalogue …`: catalogue administration.
+#[derive(Args, Debug)]
+pub struct CatalogueArgs {
+    #[command(subcommand)]
+    command: CatalogueCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum CatalogueCommand {
+    /// Imports a JSON or CSV file of procedures (all-or-nothing), with a progress bar.
+    Import {
+        /// The file; `.csv` is read as CSV, anything else as JSON.
+        file: PathBuf,
+        /// Catalogue server (default: config `upstreams.catalogue`, else `ports.catalogue`).
+        #[arg(long)]
+        server: Option<String>,
+        /// Check and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+impl CatalogueArgs {
+    /// Runs the command.
+    pub async fn run(self, config: &Config) -> anyhow::Result<()> {
+        let CatalogueCommand::Import {
+            file,
+            server,
+            dry_run,
+        } = self.command;
+        let server = server.unwrap_or_else(|| Servers::of(config).catalogue);
+        let keys = crate::runtime::keys(config)?;
+        let summary = import_file(&server, &keys, &file, dry_run).await?;
+        print_summary(&summary);
+        anyhow::ensure!(summary.applied || dry_run, "nothing was imported");
+        Ok(())
+    }
+}
+
+/// `onestop seed`: imports the demo centre's catalogue.
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    /// A running catalogue server; without it, one is started in-process for the import.
+    #[arg(long)]
+    server: Option<String>,
+}
+
+impl SeedArgs {
+    /// Runs the command.
+    pub async fn run(self, config: &Config) -> anyhow::Result<()> {
+        crate::runtime::seed(config, self.server).await
+    }
+}
 
 const CHUNK: usize = 64 * 1024;
 
@@ -21,11 +79,7 @@ pub async fn import_bytes(
     dry_run: bool,
     label: &str,
 ) -> anyhow::Result<pb::ImportSummary> {
-    let mut client = CatalogueServiceClient::connect(server.to_string())
-        .await
-        .with_context(|| {
-            format!("cannot reach the catalogue at {server}; is `onestop up` running?")
-        })?
+    let mut client = CatalogueServiceClient::new(connect(server, "catalogue").await?)
         .max_encoding_message_size(8 * 1024 * 1024);
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ProgressBar::new(data.len() as u64)
@@ -54,11 +108,7 @@ pub async fn import_bytes(
         "*",
         chrono::Duration::minutes(10),
     );
-    let mut request = tonic::Request::new(stream);
-    request.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().expect("ascii token"),
-    );
+    let request = onestop_kit::client::authorized(&token, stream);
     let summary = client
         .import_procedures(request)
         .await

@@ -192,26 +192,12 @@ async fn floors(
     channel: Channel,
     n: usize,
 ) -> anyhow::Result<(Histogram<u64>, Histogram<u64>)> {
-    use sea_orm::{ConnectionTrait, TransactionTrait};
-    store
-        .db
-        .execute_unprepared(
-            "CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
-        )
-        .await?;
-    store
-        .db
-        .execute_unprepared(
-            "INSERT INTO bench_floor (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
-        )
-        .await?;
+    use onestop_queue::store::floor_txn;
+    floor_txn::prepare(store).await?;
     let mut txn_hist = hist();
     for _ in 0..n {
         let started = Instant::now();
-        let txn = store.db.begin().await?;
-        txn.execute_unprepared("UPDATE bench_floor SET n = n + 1 WHERE id = 1")
-            .await?;
-        txn.commit().await?;
+        floor_txn::once(store).await?;
         txn_hist.record(started.elapsed().as_micros() as u64)?;
     }
     let mut health = tonic_health::pb::health_client::HealthClient::new(channel);

@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
 use onestop_catalogue::{CatalogueApi, Migrator};
 use onestop_kit::auth::TokenKeys;
 use onestop_kit::database::{DatabaseTarget, connect_and_migrate, drop_schema};
@@ -13,6 +12,8 @@ use onestop_kit::shutdown::Shutdown;
 use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use tonic::transport::Channel;
+
+use super::measure;
 
 const ACTIONS: &[&str] = &[
     "Đăng ký",
@@ -80,42 +81,6 @@ fn generated_catalogue(n: usize) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({ "procedures": procedures })).expect("json")
 }
 
-struct Stats {
-    hist: Histogram<u64>,
-    elapsed: Duration,
-}
-
-impl Stats {
-    fn p(&self, q: f64) -> f64 {
-        self.hist.value_at_quantile(q) as f64 / 1000.0
-    }
-    fn rps(&self) -> f64 {
-        self.hist.len() as f64 / self.elapsed.as_secs_f64()
-    }
-}
-
-async fn measure<F, Fut>(requests: usize, mut call: F) -> Stats
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut hist = Histogram::<u64>::new(3).expect("histogram");
-    for i in 0..requests.min(100) {
-        call(i).await; // warm-up
-    }
-    let start = Instant::now();
-    for i in 0..requests {
-        let t = Instant::now();
-        call(i).await;
-        hist.record(t.elapsed().as_micros().max(1) as u64)
-            .expect("record");
-    }
-    Stats {
-        hist,
-        elapsed: start.elapsed(),
-    }
-}
-
 /// One search with the `i`-th query of the rotation.
 async fn search(client: &mut CatalogueServiceClient<Channel>, i: usize) {
     let query = QUERIES[i % QUERIES.len()].to_string();
@@ -173,7 +138,7 @@ async fn run_backend(
     ));
     let url = format!("http://{addr}");
     let loaded = Instant::now();
-    let summary = crate::import::import_bytes(
+    let summary = crate::cli::catalogue::import_bytes(
         &url,
         &keys,
         pb::ImportFormat::Json,
@@ -197,7 +162,7 @@ async fn run_backend(
     let health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
     let client = CatalogueServiceClient::new(channel);
 
-    let floor = measure(requests, |_| {
+    let floor = measure(requests, 100, |_| {
         let mut health = health.clone();
         async move {
             health
@@ -209,7 +174,7 @@ async fn run_backend(
         }
     })
     .await;
-    let get = measure(requests, |i| {
+    let get = measure(requests, 100, |i| {
         let mut client = client.clone();
         let code = format!("1.{:06}", (i * 7919) % procedures);
         async move {
@@ -220,7 +185,7 @@ async fn run_backend(
         }
     })
     .await;
-    let search = measure(requests, |i| {
+    let search = measure(requests, 100, |i| {
         let mut client = client.clone();
         async move { search(&mut client, i).await }
     })
@@ -266,7 +231,7 @@ fn rand_secret() -> Vec<u8> {
 }
 
 /// Runs the catalogue benchmark on SQLite and, if given, PostgreSQL.
-pub async fn catalogue(
+pub async fn run(
     procedures: usize,
     requests: usize,
     postgres_url: Option<String>,

@@ -1,42 +1,21 @@
-//! `onestop staff`: the reference staff client of the queue floor, over gRPC — open a
-//! counter, call the next citizen, serve, transfer, park, finish, and watch the board —
-//! and, under `onestop staff dossier`, of the dossier service ([`crate::staff_dossier`]).
-
-use std::time::Duration;
+//! `onestop staff open|call-next|start|finish|…`: the counter's commands on the queue
+//! floor, over gRPC.
 
 use anyhow::Context;
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use onestop_kit::auth::TokenKeys;
+use onestop_kit::client::authorized;
 use onestop_kit::{Config, Role};
 use onestop_proto::queue::v1 as pb;
 use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
 use tonic::transport::Channel;
 
-/// Who is calling and where.
-#[derive(Args, Debug)]
-pub struct StaffArgs {
-    /// Queue server (default: this machine's `ports.queue`).
-    #[arg(long, env = "ONESTOP_QUEUE_URL", global = true)]
-    server: Option<String>,
-    /// Centre (default: the `--token`'s centre, else muong-sai).
-    #[arg(long, env = "ONESTOP_CENTER", global = true)]
-    center: Option<String>,
-    /// Your name as staff (the token's subject); one counter per person.
-    #[arg(long = "as", env = "ONESTOP_STAFF", global = true)]
-    who: Option<String>,
-    /// A bearer token; without it one is signed with the data folder's secret.
-    #[arg(long, env = "ONESTOP_TOKEN", global = true)]
-    token: Option<String>,
-    /// The signed token's role: receptionist (default), specialist, leader, admin…
-    #[arg(long, env = "ONESTOP_ROLE", global = true)]
-    role: Option<Role>,
-    #[command(subcommand)]
-    command: StaffCommand,
-}
+use super::Caller;
+use crate::cli::client::{Servers, connect, fail};
 
-/// What to do.
+/// What to do on the queue floor.
 #[derive(Subcommand, Debug)]
-pub enum StaffCommand {
+pub enum QueueCommand {
     /// Opens a counter for you (or resumes it after a pause).
     Open { counter: String },
     /// Pauses your counter.
@@ -126,8 +105,6 @@ pub enum StaffCommand {
     },
     /// Today's figures (issued, served, waits, per line and counter).
     Stats,
-    /// Dossiers, from reception to the return of results (the dossier service).
-    Dossier(Box<crate::staff_dossier::DossierArgs>),
 }
 
 struct Session {
@@ -138,14 +115,7 @@ struct Session {
 
 impl Session {
     fn req<T>(&self, message: T) -> tonic::Request<T> {
-        let mut request = tonic::Request::new(message);
-        request.metadata_mut().insert(
-            "authorization",
-            format!("Bearer {}", self.token)
-                .parse()
-                .expect("token is ascii"),
-        );
-        request
+        authorized(&self.token, message)
     }
 
     fn action(&self, counter: &str, ticket: String) -> tonic::Request<pb::TicketActionRequest> {
@@ -187,16 +157,6 @@ impl Session {
 }
 
 /// A gRPC error in words, with the fields at fault.
-pub(crate) fn fail(status: tonic::Status) -> anyhow::Error {
-    let fields = onestop_kit::error::violations_of(&status);
-    let mut text = format!("{:?}: {}", status.code(), status.message());
-    for (field, why) in fields {
-        if !status.message().contains(&why) {
-            text.push_str(&format!("\n  {field}: {why}"));
-        }
-    }
-    anyhow::anyhow!(text)
-}
 
 fn parse_priority(text: &str) -> anyhow::Result<pb::PriorityClass> {
     Ok(match text {
@@ -254,160 +214,35 @@ fn print_ticket(t: &pb::Ticket) {
     }
 }
 
-fn print_event(e: &pb::BoardEvent) {
-    let kind = pb::BoardEventKind::try_from(e.kind).unwrap_or_default();
-    let waiting: Vec<String> = {
-        let mut w: Vec<_> = e.waiting.iter().collect();
-        w.sort();
-        w.iter().map(|(l, n)| format!("{l}:{n}")).collect()
-    };
-    match kind {
-        pb::BoardEventKind::Snapshot => {
-            println!("#{} bảng hiện tại / board now", e.sequence);
-            if let Some(s) = &e.snapshot {
-                for c in &s.counters {
-                    let status = match pb::CounterStatus::try_from(c.status).unwrap_or_default() {
-                        pb::CounterStatus::Open => "mở / open",
-                        pb::CounterStatus::Paused => "tạm nghỉ / paused",
-                        _ => "đóng / closed",
-                    };
-                    println!(
-                        "  quầy {:>2}  {:<18} {}",
-                        c.counter_number, status, c.ticket_number
-                    );
-                }
-            }
-            println!("  chờ / waiting {}", waiting.join(" "));
-        }
-        pb::BoardEventKind::Called | pb::BoardEventKind::Recalled => {
-            println!(
-                "#{} 🔔 {}  ({})",
-                e.sequence, e.announcement_vi, e.announcement_en
-            );
-        }
-        _ => println!(
-            "#{} {:?} {} {} chờ / waiting {}",
-            e.sequence,
-            kind,
-            e.ticket_number,
-            if e.counter_number > 0 {
-                format!("quầy {}", e.counter_number)
-            } else {
-                String::new()
-            },
-            waiting.join(" ")
-        ),
-    }
-}
-
-async fn watch(
-    server: &str,
-    center: &str,
-    mut after: i64,
-    count: Option<usize>,
-) -> anyhow::Result<()> {
-    let mut seen = 0usize;
-    loop {
-        let stream = async {
-            // keep-alive pings notice a dead link that never closes, so the board reconnects
-            let channel = tonic::transport::Endpoint::from_shared(server.to_string())?
-                .http2_keep_alive_interval(Duration::from_secs(15))
-                .keep_alive_timeout(Duration::from_secs(10))
-                .keep_alive_while_idle(true)
-                .connect()
-                .await?;
-            let mut client = QueueServiceClient::new(channel);
-            let stream = client
-                .watch_board(pb::WatchBoardRequest {
-                    center_id: center.to_string(),
-                    after_sequence: after,
-                })
-                .await?
-                .into_inner();
-            Ok::<_, anyhow::Error>(stream)
-        }
-        .await;
-        match stream {
-            Ok(mut stream) => loop {
-                match stream.message().await {
-                    Ok(Some(event)) => {
-                        print_event(&event);
-                        after = event.sequence.max(after);
-                        seen += 1;
-                        if count.is_some_and(|n| seen >= n) {
-                            return Ok(());
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(status) if status.code() == tonic::Code::NotFound => {
-                        return Err(fail(status));
-                    }
-                    Err(status) => {
-                        eprintln!("mất kết nối / connection lost: {}", status.message());
-                        break;
-                    }
-                }
-            },
-            Err(e) => eprintln!("không kết nối được / cannot connect: {e}"),
-        }
-        eprintln!("đang nối lại từ #{after} / reconnecting after #{after}");
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-}
-
-/// Runs one staff command.
+/// Runs one queue command as `caller`, against `server` (default: the configured queue).
 pub async fn run(
     config: &Config,
     keys: impl FnOnce() -> anyhow::Result<TokenKeys>,
-    args: StaffArgs,
+    caller: Caller,
+    server: Option<String>,
+    command: QueueCommand,
 ) -> anyhow::Result<()> {
-    let caller = crate::staff_dossier::Caller {
-        who: args.who.clone(),
-        role: args.role,
-        token: args.token.clone(),
-        center: args.center.clone(),
-    };
-    let command = match args.command {
-        StaffCommand::Dossier(dossier) => {
-            return crate::staff_dossier::run(config, keys, caller, *dossier).await;
-        }
-        other => other,
-    };
     let center = caller.center();
-    let server = args.server.clone().unwrap_or_else(|| config.queue_url());
-    if let StaffCommand::Board { after, count } = command {
-        return watch(&server, &center, after, count).await;
+    let server = server.unwrap_or_else(|| Servers::of(config).queue);
+    if let QueueCommand::Board { after, count } = command {
+        return super::board::watch(&server, &center, after, count).await;
     }
-    let (role, default_who) = match command {
-        StaffCommand::Issue { .. } => (Role::Kiosk, Some("kiosk".to_string())),
-        // reads: the subject does not matter
-        StaffCommand::Status | StaffCommand::Ticket { .. } | StaffCommand::Stats => {
-            (Role::Receptionist, Some("staff-cli".to_string()))
+    let (role, read) = match command {
+        QueueCommand::Issue { .. } => (Role::Kiosk, false),
+        QueueCommand::Status | QueueCommand::Ticket { .. } | QueueCommand::Stats => {
+            (Role::Receptionist, true)
         }
-        _ => (Role::Receptionist, std::env::var("USER").ok()),
+        _ => (Role::Receptionist, false),
     };
-    let role = args.role.unwrap_or(role);
-    let token = match args.token {
-        Some(t) => t,
-        None => {
-            let who = args
-                .who
-                .clone()
-                .or(default_who)
-                .context("say who you are with --as NAME")?;
-            keys()?.issue(&who, role, &center, chrono::Duration::hours(12))
-        }
-    };
-    let client = QueueServiceClient::connect(server.clone())
-        .await
-        .with_context(|| format!("cannot reach the queue at {server}; is `onestop up` running?"))?;
+    let token = caller.token_or_sign(keys, role, read)?;
+    let client = QueueServiceClient::new(connect(&server, "queue").await?);
     let mut s = Session {
         client,
         center: center.clone(),
         token,
     };
     match command {
-        StaffCommand::Open { counter } => {
+        QueueCommand::Open { counter } => {
             let c = s
                 .client
                 .open_counter(s.req(pb::OpenCounterRequest {
@@ -422,7 +257,7 @@ pub async fn run(
                 c.number, c.staff, c.number, c.staff
             );
         }
-        StaffCommand::Pause { counter, reason } => {
+        QueueCommand::Pause { counter, reason } => {
             let c = s
                 .client
                 .pause_counter(s.req(pb::PauseCounterRequest {
@@ -438,7 +273,7 @@ pub async fn run(
                 c.number, c.pause_reason, c.number
             );
         }
-        StaffCommand::Close { counter } => {
+        QueueCommand::Close { counter } => {
             let c = s
                 .client
                 .close_counter(s.req(pb::CloseCounterRequest {
@@ -450,7 +285,7 @@ pub async fn run(
                 .into_inner();
             println!("quầy {} đóng / counter {} closed", c.number, c.number);
         }
-        StaffCommand::CallNext { counter } => {
+        QueueCommand::CallNext { counter } => {
             let r = s
                 .client
                 .call_next(s.req(pb::CallNextRequest {
@@ -468,7 +303,7 @@ pub async fn run(
                 None => println!("{}", r.reason),
             }
         }
-        StaffCommand::Recall { counter, ticket } => {
+        QueueCommand::Recall { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
             print_ticket(
                 &s.client
@@ -478,7 +313,7 @@ pub async fn run(
                     .into_inner(),
             );
         }
-        StaffCommand::NoShow { counter, ticket } => {
+        QueueCommand::NoShow { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
             print_ticket(
                 &s.client
@@ -488,7 +323,7 @@ pub async fn run(
                     .into_inner(),
             );
         }
-        StaffCommand::Start { counter, ticket } => {
+        QueueCommand::Start { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
             print_ticket(
                 &s.client
@@ -498,7 +333,7 @@ pub async fn run(
                     .into_inner(),
             );
         }
-        StaffCommand::Park { counter, ticket } => {
+        QueueCommand::Park { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
             print_ticket(
                 &s.client
@@ -509,7 +344,7 @@ pub async fn run(
             );
             println!("  tiếp tục bằng / resume with: onestop staff resume {counter} <id above>");
         }
-        StaffCommand::Resume { counter, ticket } => {
+        QueueCommand::Resume { counter, ticket } => {
             print_ticket(
                 &s.client
                     .resume(s.action(&counter, ticket))
@@ -518,7 +353,7 @@ pub async fn run(
                     .into_inner(),
             );
         }
-        StaffCommand::Finish {
+        QueueCommand::Finish {
             counter,
             ticket,
             outcome,
@@ -551,7 +386,7 @@ pub async fn run(
                 None => {}
             }
         }
-        StaffCommand::Transfer {
+        QueueCommand::Transfer {
             counter,
             ticket,
             line,
@@ -574,7 +409,7 @@ pub async fn run(
                 .into_inner();
             print_ticket(&t);
         }
-        StaffCommand::Issue {
+        QueueCommand::Issue {
             line,
             priority,
             phone,
@@ -594,7 +429,7 @@ pub async fn run(
                 .into_inner();
             print_ticket(&t);
         }
-        StaffCommand::Ticket { id } => {
+        QueueCommand::Ticket { id } => {
             let r = s
                 .client
                 .explain_position(pb::GetTicketRequest { id })
@@ -606,7 +441,7 @@ pub async fn run(
             }
             println!("  {}\n  {}", r.summary_vi, r.summary_en);
         }
-        StaffCommand::Status => {
+        QueueCommand::Status => {
             let request = s.req(pb::ListCountersRequest {
                 center_id: center.clone(),
             });
@@ -647,7 +482,7 @@ pub async fn run(
                 );
             }
         }
-        StaffCommand::Stats => {
+        QueueCommand::Stats => {
             let now = chrono::Utc::now();
             let from = now - chrono::Duration::hours(24);
             let r = s
@@ -694,7 +529,7 @@ pub async fn run(
                 );
             }
         }
-        StaffCommand::Board { .. } | StaffCommand::Dossier(_) => unreachable!("handled above"),
+        QueueCommand::Board { .. } => unreachable!("handled above"),
     }
     Ok(())
 }
