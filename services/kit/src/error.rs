@@ -69,6 +69,12 @@ impl ServiceError {
     }
 }
 
+impl From<FieldViolation> for ServiceError {
+    fn from(violation: FieldViolation) -> Self {
+        Self::InvalidArgument(vec![violation])
+    }
+}
+
 impl From<sea_orm::DbErr> for ServiceError {
     fn from(err: sea_orm::DbErr) -> Self {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
@@ -85,6 +91,49 @@ impl From<sea_orm::TransactionError<ServiceError>> for ServiceError {
             sea_orm::TransactionError::Transaction(e) => e,
         }
     }
+}
+
+/// The one table between gRPC codes and HTTP statuses, used by the gateway's pages and
+/// APIs; each code appears once, the first row of a status is its way back.
+const HTTP_TABLE: &[(tonic::Code, u16)] = &[
+    (tonic::Code::Ok, 200),
+    (tonic::Code::InvalidArgument, 400),
+    (tonic::Code::OutOfRange, 400),
+    (tonic::Code::Unauthenticated, 401),
+    (tonic::Code::PermissionDenied, 403),
+    (tonic::Code::NotFound, 404),
+    (tonic::Code::FailedPrecondition, 409),
+    (tonic::Code::Aborted, 409),
+    (tonic::Code::AlreadyExists, 409),
+    (tonic::Code::ResourceExhausted, 429),
+    (tonic::Code::Cancelled, 499),
+    (tonic::Code::Internal, 500),
+    (tonic::Code::Unknown, 500),
+    (tonic::Code::DataLoss, 500),
+    (tonic::Code::Unimplemented, 501),
+    (tonic::Code::Unavailable, 503),
+    (tonic::Code::DeadlineExceeded, 504),
+];
+
+/// The HTTP status for a gRPC code.
+pub fn http_status(code: tonic::Code) -> u16 {
+    HTTP_TABLE
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(500, |(_, status)| *status)
+}
+
+/// The gRPC code for an HTTP status (an unknown 4xx is `InvalidArgument`, 5xx `Unknown`).
+pub fn grpc_code(status: u16) -> tonic::Code {
+    HTTP_TABLE
+        .iter()
+        .find(|(_, s)| *s == status)
+        .map(|(c, _)| *c)
+        .unwrap_or(if (400..500).contains(&status) {
+            tonic::Code::InvalidArgument
+        } else {
+            tonic::Code::Unknown
+        })
 }
 
 impl From<ServiceError> for Status {
@@ -131,6 +180,23 @@ pub fn violations_of(status: &Status) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_code_has_one_status_and_back() {
+        assert_eq!(http_status(tonic::Code::Unauthenticated), 401);
+        assert_eq!(http_status(tonic::Code::PermissionDenied), 403);
+        assert_eq!(http_status(tonic::Code::Aborted), 409);
+        assert_eq!(http_status(tonic::Code::ResourceExhausted), 429);
+        for (code, status) in HTTP_TABLE {
+            assert_eq!(http_status(*code), *status);
+            assert_eq!(http_status(grpc_code(*status)), *status, "{code:?}");
+        }
+        let codes: std::collections::HashSet<_> =
+            HTTP_TABLE.iter().map(|(c, _)| *c as i32).collect();
+        assert_eq!(codes.len(), HTTP_TABLE.len(), "a code listed twice");
+        assert_eq!(grpc_code(418), tonic::Code::InvalidArgument);
+        assert_eq!(grpc_code(502), tonic::Code::Unknown);
+    }
 
     #[test]
     fn invalid_argument_carries_field_violations() {

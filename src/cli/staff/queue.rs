@@ -156,8 +156,6 @@ impl Session {
     }
 }
 
-/// A gRPC error in words, with the fields at fault.
-
 fn parse_priority(text: &str) -> anyhow::Result<pb::PriorityClass> {
     Ok(match text {
         "none" => pb::PriorityClass::None,

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod citizen;
 pub mod code;
+pub mod components;
 pub mod deadline;
 pub mod forms;
 pub mod status;

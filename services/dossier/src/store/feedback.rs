@@ -88,19 +88,17 @@ pub async fn answer(
     )
     .await?
     .ok_or_else(|| ServiceError::Internal("feedback vanished".into()))?;
-    exec(
+    super::outbox::append(
         &txn,
-        "INSERT INTO dossier_outbox (idempotency_key, center_id, dossier_id, kind, payload,
-            created_at) VALUES ($1, $2, '', 'feedback_answered', $3, $4)",
-        vec![
-            format!("{id}:answered").into(),
-            row.center_id.clone().into(),
-            serde_json::json!({"kind": "feedback_answered", "feedback_id": id,
-                "contact": row.contact, "dossier_code": row.dossier_code})
-            .to_string()
-            .into(),
-            now.timestamp_millis().into(),
-        ],
+        super::outbox::Event {
+            key: format!("{id}:answered"),
+            center_id: &row.center_id,
+            dossier_id: "",
+            kind: "feedback_answered",
+            payload: serde_json::json!({"kind": "feedback_answered", "feedback_id": id,
+                "contact": row.contact, "dossier_code": row.dossier_code}),
+        },
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod create;
 pub mod feedback;
 pub mod migration;
+pub mod outbox;
 pub mod payment;
 pub mod rating;
 pub mod read;

@@ -72,20 +72,7 @@ pub const DOSSIER_COLUMNS: &str = "id, code, center_id, procedure_code, procedur
     timeliness, clock_paused, search, version, updated_at, citizen_key_hash, request_id,
     personal_data_removed_at";
 
-/// A component of the pinned procedure and whether the citizen provided it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ComponentLine {
-    /// As the catalogue names it.
-    pub name: String,
-    /// Whether the procedure requires it.
-    pub required: bool,
-    /// Whether it was handed in.
-    pub provided: bool,
-    /// Originals asked for.
-    pub originals: i32,
-    /// Copies asked for.
-    pub copies: i32,
-}
+pub use crate::domain::components::ComponentLine;
 
 /// Someone acting for the applicant.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,8 @@ pub async fn raise_due_events(
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
     let now_ms = now.timestamp_millis();
+    // set-based: one statement raises the events of every dossier that qualifies (the
+    // one-row path is `outbox::append`)
     let insert = |kind: &str, condition: &str| {
         format!(
             "INSERT INTO dossier_outbox (idempotency_key, center_id, dossier_id, kind, payload,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use onestop_kit::sql::{Store, all, exec, one};
 use onestop_kit::{Claims, Role, ServiceError};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
 
 use super::rows::{CenterRow, DOSSIER_COLUMNS, DossierRow, HistoryRow, HolidayRow, calendar_of};
@@ -430,19 +430,16 @@ pub async fn raise(
         "phone": row.phone,
         "email": row.email,
     });
-    exec(
+    super::outbox::append(
         c,
-        "INSERT INTO dossier_outbox (idempotency_key, center_id, dossier_id, kind, payload,
-            created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
-        vec![
-            key.into(),
-            row.center_id.clone().into(),
-            row.id.clone().into(),
-            kind.into(),
-            payload.to_string().into(),
-            Value::from(now.timestamp_millis()),
-        ],
+        super::outbox::Event {
+            key: key.to_string(),
+            center_id: &row.center_id,
+            dossier_id: &row.id,
+            kind,
+            payload,
+        },
+        now,
     )
-    .await?;
-    Ok(())
+    .await
 }

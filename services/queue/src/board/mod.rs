@@ -6,6 +6,7 @@
 //! periodic catch-up from the database covers events whose fan-out message was lost.
 
 mod redis_fanout;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -12,7 +12,8 @@ use crate::cli::client::fail;
 #[derive(Subcommand, Debug)]
 pub enum FeedbackCommand {
     /// Records a citizen's feedback (phản ánh, kiến nghị).
-    FeedbackSubmit {
+    #[command(name = "feedback-submit")]
+    Submit {
         /// hotline, web or counter.
         #[arg(long)]
         channel: String,
@@ -27,7 +28,8 @@ pub enum FeedbackCommand {
         dossier: String,
     },
     /// The centre's feedback.
-    FeedbackList {
+    #[command(name = "feedback-list")]
+    List {
         /// received, assigned or answered.
         #[arg(long, default_value = "", hide_default_value = true)]
         status: String,
@@ -36,7 +38,8 @@ pub enum FeedbackCommand {
         overdue: bool,
     },
     /// Leader: gives a feedback to someone to answer.
-    FeedbackAssign {
+    #[command(name = "feedback-assign")]
+    Assign {
         /// Feedback id (`pa_…`).
         id: String,
         /// Who answers.
@@ -44,7 +47,8 @@ pub enum FeedbackCommand {
         to: String,
     },
     /// Answers a feedback.
-    FeedbackAnswer {
+    #[command(name = "feedback-answer")]
+    Answer {
         /// Feedback id (`pa_…`).
         id: String,
         /// The answer.
@@ -56,7 +60,7 @@ pub enum FeedbackCommand {
 impl FeedbackCommand {
     /// Reads only: the token's subject does not matter.
     pub fn is_read(&self) -> bool {
-        matches!(self, Self::FeedbackList { .. })
+        matches!(self, Self::List { .. })
     }
 
     /// Runs the command against `client` for `center`.
@@ -68,7 +72,7 @@ impl FeedbackCommand {
     ) -> anyhow::Result<()> {
         use FeedbackCommand as C;
         match self {
-            C::FeedbackSubmit {
+            C::Submit {
                 channel,
                 contact,
                 content,
@@ -89,7 +93,7 @@ impl FeedbackCommand {
                     .into_inner();
                 print_feedback(&f);
             }
-            C::FeedbackList { status, overdue } => {
+            C::List { status, overdue } => {
                 let list = client
                     .list_feedback(pb::ListFeedbackRequest {
                         center_id: center.to_string(),
@@ -105,7 +109,7 @@ impl FeedbackCommand {
                 }
                 println!("{} phản ánh / feedback", list.len());
             }
-            C::FeedbackAssign { id, to } => {
+            C::Assign { id, to } => {
                 let f = client
                     .assign_feedback(pb::AssignFeedbackRequest { id, assignee: to })
                     .await
@@ -113,7 +117,7 @@ impl FeedbackCommand {
                     .into_inner();
                 print_feedback(&f);
             }
-            C::FeedbackAnswer { id, answer } => {
+            C::Answer { id, answer } => {
                 let f = client
                     .answer_feedback(pb::AnswerFeedbackRequest { id, answer })
                     .await

@@ -13,6 +13,8 @@ use super::print::{cut, summary, with_key};
 use crate::cli::client::fail;
 
 /// Steps of the workflow, from opening a dossier to returning its result.
+// parsed once per run: the size of the largest variant does not matter
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum WorkflowCommand {
     /// Opens a dossier for a procedure (status 1); then `receive` it.
