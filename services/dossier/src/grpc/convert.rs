@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use onestop_kit::ServiceError;
 use onestop_proto::dossier::v1 as pb;
 
-use crate::domain::status::DossierStatus;
+use crate::store::entity::Status;
 use crate::store::rows::{DossierRow, FeedbackRow, HistoryRow, HolidayRow, PaymentRow, instant};
 
 pub use onestop_kit::wire::ts;
@@ -77,7 +77,8 @@ pub fn citizen_url(base: &str, code: &str, key: &str) -> String {
 
 /// Whether an open dossier's running clock is past its appointment.
 pub fn is_overdue(row: &DossierRow, now: DateTime<Utc>) -> bool {
-    matches!(row.status, 2 | 4) && row.due_at.is_some_and(|d| d < now.timestamp_millis())
+    matches!(row.status, Status::Received | Status::Processing)
+        && row.due_at.is_some_and(|d| d < now.timestamp_millis())
 }
 
 /// The full staff view of a dossier.
@@ -87,7 +88,7 @@ pub fn dossier(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> pb::Dossier {
-    let status = DossierStatus::from_code(row.status as u8);
+    let status = Some(row.status.domain());
     let rep = row.representative().map(|r| pb::Representative {
         full_name: r.full_name,
         citizen_id: r.citizen_id,
@@ -123,7 +124,7 @@ pub fn dossier(
                 copies: c.copies,
             })
             .collect(),
-        status: row.status,
+        status: row.status.code(),
         status_name_vi: status.map(|s| s.name_vi()).unwrap_or_default().into(),
         status_name_en: status.map(|s| s.name_en()).unwrap_or_default().into(),
         stage: row.stage,
@@ -176,12 +177,12 @@ pub fn dossier(
 
 /// What anyone holding the code may see: built field by field from non-personal columns.
 pub fn public(row: &DossierRow, rated: bool) -> pb::PublicDossier {
-    let status = DossierStatus::from_code(row.status as u8);
+    let status = Some(row.status.domain());
     pb::PublicDossier {
         code: row.code.clone().unwrap_or_default(),
         procedure_code: row.procedure_code.clone(),
         procedure_name: row.procedure_name.clone(),
-        status: row.status,
+        status: row.status.code(),
         status_name_vi: status.map(|s| s.name_vi()).unwrap_or_default().into(),
         status_name_en: status.map(|s| s.name_en()).unwrap_or_default().into(),
         stage: row.stage,

@@ -11,6 +11,7 @@ use super::limits;
 use super::service::{DossierApi, citizen_or_staff, random_id, required, staff};
 use crate::domain::code::DossierCode;
 use crate::domain::deadline::due_date;
+use crate::store::entity::Status as Stored;
 use crate::store::rows::FeedbackRow;
 use crate::store::tx;
 use crate::store::{feedback, rating, read};
@@ -31,7 +32,7 @@ pub(super) async fn rate_dossier(
     let row = read::by_code(&api.store, &code).await?;
     // who may rate before anything about the dossier's state is told
     citizen_or_staff(&api.keys, &request, &row, &r.key)?;
-    if row.status != 10 {
+    if row.status != Stored::ResultReturned {
         return Err(ServiceError::invalid(
             "code",
             "chỉ đánh giá sau khi đã nhận kết quả — rate after the result has been returned",

@@ -9,6 +9,7 @@ use onestop_proto::dossier::v1 as pb;
 use super::convert::{citizen_url, vi_datetime};
 use crate::domain::deadline::explain;
 use crate::domain::forms::{FormComponent, FormKind, FormView, render as layout};
+use crate::store::entity::Status;
 use crate::store::rows::{DossierRow, HistoryRow};
 use crate::store::{read, tx};
 
@@ -48,7 +49,9 @@ pub async fn render(
                 "no open supplement request",
             );
         }
-        FormKind::Refusal if row.status != 3 => return not_yet("không bị từ chối", "not refused"),
+        FormKind::Refusal if row.status != Status::NotAccepted => {
+            return not_yet("không bị từ chối", "not refused");
+        }
         FormKind::Apology if row.extended == 0 => return not_yet("chưa gia hạn", "not extended"),
         FormKind::Handover if row.returned_at.is_none() && row.result_ready_at.is_none() => {
             return not_yet("chưa có kết quả", "no result yet");

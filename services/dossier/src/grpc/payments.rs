@@ -11,6 +11,7 @@ use super::service::{DossierApi, citizen_or_staff, random_id, required, staff};
 use crate::domain::code::DossierCode;
 use crate::domain::deadline::ClockEvent;
 use crate::domain::status::Transition;
+use crate::store::entity::Status as Stored;
 use crate::store::tx::Step;
 use crate::store::{payment, read};
 
@@ -143,7 +144,7 @@ pub(super) async fn record_payment(
                 "{method} {} biên lai/receipt {receipt}",
                 crate::domain::forms::vnd(applied)
             );
-            let step = if row.status == 6 && !row.owes_fees() {
+            let step = if row.status == Stored::AwaitingPayment && !row.owes_fees() {
                 Step::new("record_payment", Transition::RecordPayment)
                     .clock(ClockEvent::Resumed { at: l.now })
             } else {
@@ -187,7 +188,12 @@ pub(super) async fn create_payment_request(
         .into());
     }
     let owed = row.fee_total - row.paid;
-    if owed <= 0 || row.status >= 7 && row.status != 9 {
+    // withdrawn, stopped or returned: nothing to pay for any more
+    let ended = matches!(
+        row.status,
+        Stored::Withdrawn | Stored::Stopped | Stored::ResultReturned
+    );
+    if owed <= 0 || ended {
         return Err(ServiceError::FailedPrecondition(
             "hồ sơ không còn phí phải nộp — nothing is owed on this dossier".into(),
         )

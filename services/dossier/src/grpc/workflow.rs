@@ -15,6 +15,7 @@ use crate::domain::code::DossierCode;
 use crate::domain::components::{dedup, match_components, missing_required};
 use crate::domain::deadline::{ClockEvent, PauseReason};
 use crate::domain::status::{Transition, apply};
+use crate::store::entity::Status as Stored;
 use crate::store::rows::{ComponentLine, DossierRow, RepresentativeData};
 use crate::store::tx::{self, Step, refused};
 use crate::store::{create, read};
@@ -147,7 +148,7 @@ pub(super) async fn create_dossier(
         fee_total: fees.iter().map(|f| f.1).sum(),
         fees: serde_json::to_string(&fees).expect("serialise"),
         paid: 0,
-        status: 0,
+        status: Stored::Submitted,
         stage: 1,
         assigned: 0,
         review: "pending".into(),
@@ -197,7 +198,7 @@ pub(super) async fn request_supplement(
     let claims = staff(&request)?;
     let r = request.into_inner();
     api.change(&claims, &r.id, r.expected_version, async |row, l| {
-        let before_receipt = row.status == 1;
+        let before_receipt = row.status == Stored::Submitted;
         let mut items = dedup(&r.items);
         if items.is_empty() && before_receipt {
             items = missing_required(&row.component_lines());
@@ -246,7 +247,7 @@ pub(super) async fn submit_supplement(
         row.missing_items = "[]".into();
         let mut step =
             Step::new("submit_supplement", Transition::SubmitSupplement).note(r.note.trim());
-        if row.status == 5 {
+        if row.status == Stored::SupplementRequested {
             step = step.clock(ClockEvent::Resumed { at: l.now });
         }
         Ok(vec![step])

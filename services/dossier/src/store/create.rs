@@ -3,9 +3,11 @@
 use chrono::{DateTime, Utc};
 use onestop_kit::sql::{Store, exec};
 use onestop_kit::{Claims, ServiceError};
-use sea_orm::TransactionTrait;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, TransactionTrait};
 
-use super::rows::{DOSSIER_COLUMNS, DossierRow};
+use super::entity::dossier;
+use super::rows::DossierRow;
 use super::tx::{Actor, center, check_center, refused, search_text};
 use crate::domain::status::{DossierState, Transition, apply};
 
@@ -29,19 +31,16 @@ pub async fn create(
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
     center(&txn, &row.center_id).await?;
-    let columns: Vec<&str> = DOSSIER_COLUMNS.split(',').map(str::trim).collect();
-    let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("${n}")).collect();
-    let inserted = exec(
-        &txn,
-        &format!(
-            "INSERT INTO dossiers ({}) VALUES ({})
-             ON CONFLICT (center_id, request_id) WHERE request_id IS NOT NULL DO NOTHING",
-            columns.join(", "),
-            placeholders.join(", ")
-        ),
-        values_of(&row),
-    )
-    .await?;
+    // a retried request conflicts on the partial unique index of request ids
+    let inserted = dossier::Entity::insert(row.clone().into_active_model().reset_all())
+        .on_conflict(
+            OnConflict::columns([dossier::Column::CenterId, dossier::Column::RequestId])
+                .target_and_where(Expr::col(dossier::Column::RequestId).is_not_null())
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
     if inserted == 0 {
         txn.rollback().await?;
         let request_id = row.request_id.as_deref().unwrap_or_default();
@@ -63,7 +62,7 @@ pub async fn create(
             now.timestamp_millis().into(),
             actor.name.into(),
             actor.role.as_str().into(),
-            row.status.into(),
+            row.status.code().into(),
             note.into(),
             row.procedure_code.clone().into(),
             row.field_code.clone().into(),
@@ -73,55 +72,4 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(row)
-}
-
-/// The row's values in [`DOSSIER_COLUMNS`] order.
-pub fn values_of(row: &DossierRow) -> Vec<sea_orm::Value> {
-    let r = row.clone();
-    vec![
-        r.id.into(),
-        r.code.into(),
-        r.center_id.into(),
-        r.procedure_code.into(),
-        r.procedure_version.into(),
-        r.procedure_name.into(),
-        r.field_code.into(),
-        r.processing_days.into(),
-        r.applicant_name.into(),
-        r.citizen_id.into(),
-        r.phone.into(),
-        r.email.into(),
-        r.address.into(),
-        r.representative.into(),
-        r.channel.into(),
-        r.components.into(),
-        r.fees.into(),
-        r.fee_total.into(),
-        r.paid.into(),
-        r.status.into(),
-        r.stage.into(),
-        r.assigned.into(),
-        r.review.into(),
-        r.signed.into(),
-        r.extended.into(),
-        r.assignee.into(),
-        r.department.into(),
-        r.missing_items.into(),
-        r.end_reason.into(),
-        r.created_at.into(),
-        r.received_at.into(),
-        r.due_at.into(),
-        r.judged_due_at.into(),
-        r.result_ready_at.into(),
-        r.returned_at.into(),
-        r.ended_at.into(),
-        r.timeliness.into(),
-        r.clock_paused.into(),
-        r.search.into(),
-        r.version.into(),
-        r.updated_at.into(),
-        r.citizen_key_hash.into(),
-        r.request_id.into(),
-        r.personal_data_removed_at.into(),
-    ]
 }

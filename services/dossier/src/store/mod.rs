@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod create;
+pub mod entity;
 pub mod feedback;
 pub mod migration;
 pub mod outbox;

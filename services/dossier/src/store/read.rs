@@ -2,31 +2,36 @@
 
 use chrono::{DateTime, Utc};
 use onestop_kit::ServiceError;
-use onestop_kit::sql::{Store, all, one};
-use sea_orm::{ConnectionTrait, Value};
+use onestop_kit::sql::{Store, all};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
-use super::rows::{DOSSIER_COLUMNS, DossierRow, PaymentRow};
+use super::entity::{Status, dossier, sql_list};
+use super::rows::{DossierRow, PaymentRow};
 
 /// The dossier with this id or code.
 pub async fn get(store: &Store, key: &str) -> Result<DossierRow, ServiceError> {
-    one(
-        &store.db,
-        &format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1 OR code = $1"),
-        vec![key.into()],
-    )
-    .await?
-    .ok_or_else(|| ServiceError::NotFound(format!("dossier `{key}` — hồ sơ")))
+    dossier::Entity::find()
+        .filter(
+            Condition::any()
+                .add(dossier::Column::Id.eq(key))
+                .add(dossier::Column::Code.eq(key)),
+        )
+        .one(&store.db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("dossier `{key}` — hồ sơ")))
 }
 
 /// The dossier with this code (public lookups accept codes only, never ids).
 pub async fn by_code(store: &Store, code: &str) -> Result<DossierRow, ServiceError> {
-    one(
-        &store.db,
-        &format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = $1"),
-        vec![code.into()],
-    )
-    .await?
-    .ok_or_else(|| ServiceError::NotFound(format!("dossier `{code}` — hồ sơ")))
+    dossier::Entity::find()
+        .filter(dossier::Column::Code.eq(code))
+        .one(&store.db)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("dossier `{code}` — hồ sơ")))
 }
 
 /// The dossier of `center_id` opened by the client's `request_id`, if any.
@@ -35,12 +40,11 @@ pub async fn by_request(
     center_id: &str,
     request_id: &str,
 ) -> Result<Option<DossierRow>, ServiceError> {
-    one(
-        c,
-        &format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE center_id = $1 AND request_id = $2"),
-        vec![center_id.into(), request_id.into()],
-    )
-    .await
+    Ok(dossier::Entity::find()
+        .filter(dossier::Column::CenterId.eq(center_id))
+        .filter(dossier::Column::RequestId.eq(request_id))
+        .one(c)
+        .await?)
 }
 
 /// Payments recorded for a dossier, oldest first.
@@ -76,9 +80,14 @@ pub struct ListFilter {
 }
 
 /// Statuses whose clock is running (received, processing).
-pub const RUNNING: &str = "(2, 4)";
+pub const RUNNING: [Status; 2] = [Status::Received, Status::Processing];
 /// Statuses still in progress.
-pub const OPEN: &str = "(2, 4, 5, 6)";
+pub const OPEN: [Status; 4] = [
+    Status::Received,
+    Status::Processing,
+    Status::SupplementRequested,
+    Status::AwaitingPayment,
+];
 
 /// Where a page starts: after this sort key and id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,76 +126,61 @@ pub async fn list(
     page_size: usize,
     after: Option<Cursor>,
 ) -> Result<(Vec<DossierRow>, Option<Cursor>), ServiceError> {
-    let mut sql = format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE center_id = $1");
-    let mut values: Vec<Value> = vec![filter.center_id.clone().into()];
-    let mut bind = |sql: &mut String, clause: &str, value: Value| {
-        values.push(value);
-        sql.push_str(&clause.replace('?', &format!("${}", values.len())));
-    };
+    use dossier::Column as C;
+    let mut query = dossier::Entity::find().filter(C::CenterId.eq(&filter.center_id));
     if filter.status != 0 {
-        bind(&mut sql, " AND status = ?", filter.status.into());
+        query = query.filter(C::Status.eq(filter.status));
     }
     if filter.stage != 0 {
-        bind(&mut sql, " AND stage = ?", filter.stage.into());
+        query = query.filter(C::Stage.eq(filter.stage));
     }
     if !filter.assignee.is_empty() {
-        bind(
-            &mut sql,
-            " AND assignee = ?",
-            filter.assignee.clone().into(),
-        );
+        query = query.filter(C::Assignee.eq(&filter.assignee));
     }
     if !filter.procedure_code.is_empty() {
-        bind(
-            &mut sql,
-            " AND procedure_code = ?",
-            filter.procedure_code.clone().into(),
-        );
+        query = query.filter(C::ProcedureCode.eq(&filter.procedure_code));
     }
+    // status lists stay literal so PostgreSQL matches the partial indexes' predicates
     let by_due = filter.overdue || filter.due_before.is_some();
     if filter.overdue {
         if filter.status == 0 {
-            sql.push_str(&format!(" AND status IN {RUNNING}"));
+            query = query.filter(Expr::cust(format!("status IN {}", sql_list(&RUNNING))));
         }
-        bind(&mut sql, " AND due_at < ?", now.timestamp_millis().into());
+        query = query.filter(C::DueAt.lt(now.timestamp_millis()));
     }
     if let Some(before) = filter.due_before {
         if filter.status == 0 && !filter.overdue {
-            sql.push_str(&format!(" AND status IN {OPEN}"));
+            query = query.filter(Expr::cust(format!("status IN {}", sql_list(&OPEN))));
         }
-        bind(
-            &mut sql,
-            " AND due_at < ?",
-            before.timestamp_millis().into(),
-        );
+        query = query.filter(C::DueAt.lt(before.timestamp_millis()));
     }
     if !filter.text.is_empty() {
-        bind(
-            &mut sql,
-            " AND search LIKE ?",
-            format!("%{}%", filter.text.to_lowercase().replace(['%', '_'], "")).into(),
+        query = query.filter(C::Search.like(format!(
+            "%{}%",
+            filter.text.to_lowercase().replace(['%', '_'], "")
+        )));
+    }
+    let column = if by_due { C::DueAt } else { C::CreatedAt };
+    if let Some(cursor) = &after {
+        let (beyond, same) = (
+            |c: C, v: sea_orm::Value| if by_due { c.gt(v) } else { c.lt(v) },
+            column.eq(cursor.key),
+        );
+        query = query.filter(
+            Condition::any().add(beyond(column, cursor.key.into())).add(
+                Condition::all()
+                    .add(same)
+                    .add(beyond(C::Id, cursor.id.clone().into())),
+            ),
         );
     }
-    let column = if by_due { "due_at" } else { "created_at" };
-    if let Some(cursor) = &after {
-        let (op, n) = if by_due {
-            (">", values.len() + 1)
-        } else {
-            ("<", values.len() + 1)
-        };
-        sql.push_str(&format!(
-            " AND ({column} {op} ${n} OR ({column} = ${n} AND id {op} ${}))",
-            n + 1
-        ));
-        values.push(cursor.key.into());
-        values.push(cursor.id.clone().into());
-    }
-    let dir = if by_due { "ASC" } else { "DESC" };
-    sql.push_str(&format!(
-        " ORDER BY {column} {dir}, id {dir} LIMIT {}",
-        page_size + 1
-    ));
-    let mut rows: Vec<DossierRow> = all(&store.db, &sql, values).await?;
+    let dir = if by_due { Order::Asc } else { Order::Desc };
+    let mut rows: Vec<DossierRow> = query
+        .order_by(column, dir.clone())
+        .order_by(C::Id, dir)
+        .limit(page_size as u64 + 1)
+        .all(&store.db)
+        .await?;
     let next = if rows.len() > page_size {
         rows.truncate(page_size);
         rows.last().map(|r| Cursor {
@@ -205,10 +199,5 @@ pub async fn list(
 
 /// The primary-key lookup used as the benchmark's floor.
 pub async fn by_id(store: &Store, id: &str) -> Result<Option<DossierRow>, ServiceError> {
-    one(
-        &store.db,
-        &format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1"),
-        vec![id.into()],
-    )
-    .await
+    Ok(dossier::Entity::find_by_id(id).one(&store.db).await?)
 }

@@ -9,68 +9,10 @@ use sea_orm::FromQueryResult;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{CalendarDay, DayKind, DayStatus, WorkCalendar, WorkingHours};
-use crate::domain::status::{DossierState, DossierStatus, Review, Stage};
+use crate::domain::status::{DossierState, Review, Stage};
 
-/// Every column of `dossiers`, in the order [`DOSSIER_COLUMNS`] lists them.
-#[derive(Clone, Debug, FromQueryResult)]
-pub struct DossierRow {
-    pub id: String,
-    pub code: Option<String>,
-    pub center_id: String,
-    pub procedure_code: String,
-    pub procedure_version: i32,
-    pub procedure_name: String,
-    pub field_code: String,
-    pub processing_days: Option<f64>,
-    pub applicant_name: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub representative: String,
-    pub channel: String,
-    pub components: String,
-    pub fees: String,
-    pub fee_total: i64,
-    pub paid: i64,
-    pub status: i32,
-    pub stage: i32,
-    pub assigned: i32,
-    pub review: String,
-    pub signed: i32,
-    pub extended: i32,
-    pub assignee: String,
-    pub department: String,
-    pub missing_items: String,
-    pub end_reason: String,
-    pub created_at: i64,
-    pub received_at: Option<i64>,
-    pub due_at: Option<i64>,
-    pub judged_due_at: Option<i64>,
-    pub result_ready_at: Option<i64>,
-    pub returned_at: Option<i64>,
-    pub ended_at: Option<i64>,
-    pub timeliness: Option<String>,
-    pub clock_paused: i32,
-    pub search: String,
-    pub version: i64,
-    pub updated_at: i64,
-    /// keyed hash of the citizen's key (`onestop_kit::citizen_key::KeyHasher`), from receipt.
-    pub citizen_key_hash: Option<String>,
-    /// The client's idempotency key of `CreateDossier`.
-    pub request_id: Option<String>,
-    /// When the applicant's personal data was removed (retention).
-    pub personal_data_removed_at: Option<i64>,
-}
-
-/// The columns of `dossiers`, for `SELECT` and `RETURNING`.
-pub const DOSSIER_COLUMNS: &str = "id, code, center_id, procedure_code, procedure_version,
-    procedure_name, field_code, processing_days, applicant_name, citizen_id, phone, email,
-    address, representative, channel, components, fees, fee_total, paid, status, stage,
-    assigned, review, signed, extended, assignee, department, missing_items, end_reason,
-    created_at, received_at, due_at, judged_due_at, result_ready_at, returned_at, ended_at,
-    timeliness, clock_paused, search, version, updated_at, citizen_key_hash, request_id,
-    personal_data_removed_at";
+/// A stored dossier: the `dossiers` entity's model.
+pub type DossierRow = super::entity::dossier::Model;
 
 pub use crate::domain::components::ComponentLine;
 
@@ -90,8 +32,7 @@ pub struct RepresentativeData {
 impl DossierRow {
     /// The state-machine view of the row.
     pub fn state(&self) -> Result<DossierState, ServiceError> {
-        let status = DossierStatus::from_code(self.status as u8)
-            .ok_or_else(|| ServiceError::Internal(format!("status {} stored", self.status)))?;
+        let status = self.status.domain();
         let stage = stage_from(self.stage)?;
         Ok(DossierState {
             status: Some(status),
@@ -106,7 +47,7 @@ impl DossierRow {
     /// Writes a state back into the row's columns.
     pub fn set_state(&mut self, state: &DossierState) {
         if let Some(status) = state.status {
-            self.status = i32::from(status.code());
+            self.status = status.into();
         }
         self.stage = i32::from(state.stage.number());
         self.assigned = i32::from(state.assigned);

@@ -6,6 +6,7 @@ use onestop_kit::ServiceError;
 use onestop_kit::sql::{Store, exec};
 use sea_orm::TransactionTrait;
 
+use super::entity::sql_list;
 use super::read::RUNNING;
 
 /// Takes or renews the lease `name` for `holder` until `now + ttl`; whether it is held.
@@ -61,6 +62,7 @@ pub async fn raise_due_events(
     let now_ms = now.timestamp_millis();
     // set-based: one statement raises the events of every dossier that qualifies (the
     // one-row path is `outbox::append`)
+    let running = sql_list(&RUNNING);
     let insert = |kind: &str, condition: &str| {
         format!(
             "INSERT INTO dossier_outbox (idempotency_key, center_id, dossier_id, kind, payload,
@@ -68,7 +70,7 @@ pub async fn raise_due_events(
              SELECT id || ':{kind}:' || CAST(due_at AS TEXT), center_id, id, '{kind}',
                 '{{\"kind\":\"{kind}\",\"dossier_id\":\"' || id || '\",\"code\":\"' ||
                 COALESCE(code, '') || '\",\"due_at\":' || CAST(due_at AS TEXT) || '}}', $1
-             FROM dossiers WHERE status IN {RUNNING} AND {condition}
+             FROM dossiers WHERE status IN {running} AND {condition}
              ON CONFLICT (idempotency_key) DO NOTHING"
         )
     };

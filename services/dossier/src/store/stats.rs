@@ -8,6 +8,7 @@ use onestop_kit::ServiceError;
 use onestop_kit::sql::{Store, all};
 use sea_orm::FromQueryResult;
 
+use super::entity::sql_list;
 use super::read::{OPEN, RUNNING};
 
 /// How rows are grouped.
@@ -200,13 +201,14 @@ pub async fn stats(
     )
     .await?;
     let dk = group.dossier_key();
+    let (running, open) = (sql_list(&RUNNING), sql_list(&OPEN));
     let progress: Vec<Pair> = all(
         &store.db,
         &format!(
             "SELECT {dk} AS key, COUNT(*) AS a,
-                SUM(CASE WHEN d.status IN {RUNNING} AND d.due_at < $3 THEN 1 ELSE 0 END) AS b
+                SUM(CASE WHEN d.status IN {running} AND d.due_at < $3 THEN 1 ELSE 0 END) AS b
              FROM dossiers d
-             WHERE d.center_id = $1 AND d.status IN {OPEN} AND d.received_at < $2
+             WHERE d.center_id = $1 AND d.status IN {open} AND d.received_at < $2
              GROUP BY {dk}"
         ),
         vec![center_id.into(), to.into(), now.timestamp_millis().into()],

@@ -6,10 +6,14 @@
 use chrono::{DateTime, Utc};
 use onestop_kit::sql::{Store, all, exec, one};
 use onestop_kit::{Claims, Role, ServiceError};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    TransactionTrait,
+};
 use serde_json::json;
 
-use super::rows::{CenterRow, DOSSIER_COLUMNS, DossierRow, HistoryRow, HolidayRow, calendar_of};
+use super::entity::{columns, dossier};
+use super::rows::{CenterRow, DossierRow, HistoryRow, HolidayRow, calendar_of};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::deadline::{ClockEvent, ClockExplanation, ClockState, explain};
 use crate::domain::status::{DossierState, Refusal, Transition, apply};
@@ -220,12 +224,14 @@ where
     let actor = Actor::of(claims);
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
-    // a write first: takes the row lock (PostgreSQL) or the write lock (SQLite)
+    // a write first: takes the row lock (PostgreSQL) or the write lock (SQLite); raw SQL
+    // because the lock, the version bump and the read are one statement
     let locked: Option<DossierRow> = one(
         &txn,
         &format!(
             "UPDATE dossiers SET version = version + 1, updated_at = $2
-             WHERE id = $1 OR code = $1 RETURNING {DOSSIER_COLUMNS}"
+             WHERE id = $1 OR code = $1 RETURNING {}",
+            columns()
         ),
         vec![key.into(), now.timestamp_millis().into()],
     )
@@ -355,47 +361,13 @@ pub fn timeliness_str(t: crate::domain::deadline::Timeliness) -> &'static str {
     }
 }
 
-/// Writes every mutable column of `row`.
+/// Writes `row` back (the search text recomputed).
 async fn write_row(txn: &DatabaseTransaction, row: &DossierRow) -> Result<(), ServiceError> {
-    exec(
-        txn,
-        "UPDATE dossiers SET code = $2, components = $3, fees = $4, fee_total = $5, paid = $6,
-            status = $7, stage = $8, assigned = $9, review = $10, signed = $11, extended = $12,
-            assignee = $13, department = $14, missing_items = $15, end_reason = $16,
-            received_at = $17, due_at = $18, judged_due_at = $19, result_ready_at = $20,
-            returned_at = $21, ended_at = $22, timeliness = $23, clock_paused = $24, search = $25,
-            citizen_key_hash = $26
-         WHERE id = $1",
-        vec![
-            row.id.clone().into(),
-            row.code.clone().into(),
-            row.components.clone().into(),
-            row.fees.clone().into(),
-            row.fee_total.into(),
-            row.paid.into(),
-            row.status.into(),
-            row.stage.into(),
-            row.assigned.into(),
-            row.review.clone().into(),
-            row.signed.into(),
-            row.extended.into(),
-            row.assignee.clone().into(),
-            row.department.clone().into(),
-            row.missing_items.clone().into(),
-            row.end_reason.clone().into(),
-            row.received_at.into(),
-            row.due_at.into(),
-            row.judged_due_at.into(),
-            row.result_ready_at.into(),
-            row.returned_at.into(),
-            row.ended_at.into(),
-            row.timeliness.clone().into(),
-            row.clock_paused.into(),
-            search_text(row).into(),
-            row.citizen_key_hash.clone().into(),
-        ],
-    )
-    .await?;
+    let mut row = row.clone();
+    row.search = search_text(&row);
+    dossier::Entity::update(row.into_active_model().reset_all())
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
@@ -425,7 +397,7 @@ pub async fn raise(
         "code": row.code,
         "center_id": row.center_id,
         "procedure_code": row.procedure_code,
-        "status": row.status,
+        "status": row.status.code(),
         "due_at": row.due_at,
         "phone": row.phone,
         "email": row.email,
