@@ -47,7 +47,7 @@ pub async fn initial(
                 .iter()
                 .map(|(c, t)| pb::BoardCounter {
                     counter_number: c.number,
-                    status: counter_status_to_pb(&c.status) as i32,
+                    status: counter_status_to_pb(c.status) as i32,
                     ticket_number: t.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
                     ticket_status: t
                         .as_ref()

@@ -9,6 +9,7 @@ use super::bounds::Bounded;
 use super::convert::{center_from_pb, center_to_pb, counter_to_pb, line_from_pb, line_to_pb};
 use super::service::{QueueApi, STAFF, authorise, required};
 use crate::domain::validate::check_id;
+use crate::store::entity::CounterState;
 use crate::store::floor;
 use crate::store::rows::CounterRow;
 use crate::store::{read, setup};
@@ -156,7 +157,7 @@ pub(super) async fn upsert_counter(
         number: c.number,
         name: c.name.trim().to_string(),
         service_codes: String::new(),
-        status: "closed".into(),
+        status: CounterState::Closed,
         staff: None,
         pause_reason: String::new(),
         normal_since_priority: 0,

@@ -11,6 +11,7 @@ use crate::domain::numbering::parse_time_zone;
 use crate::domain::policy::{PriorityClass, PriorityPolicy};
 use crate::domain::status::TicketStatus;
 use crate::domain::validate::check_id;
+use crate::store::entity::CounterState;
 use crate::store::read::TicketView;
 use crate::store::rows::{BoardEventRow, Center, CounterRow, LineRow, TicketRow};
 
@@ -31,11 +32,11 @@ pub fn status_to_pb(s: TicketStatus) -> pb::TicketStatus {
 }
 
 /// Wire status of a counter.
-pub fn counter_status_to_pb(s: &str) -> pb::CounterStatus {
+pub fn counter_status_to_pb(s: CounterState) -> pb::CounterStatus {
     match s {
-        "open" => pb::CounterStatus::Open,
-        "paused" => pb::CounterStatus::Paused,
-        _ => pb::CounterStatus::Closed,
+        CounterState::Open => pb::CounterStatus::Open,
+        CounterState::Paused => pb::CounterStatus::Paused,
+        CounterState::Closed => pb::CounterStatus::Closed,
     }
 }
 
@@ -318,7 +319,7 @@ pub fn counter_to_pb(c: &CounterRow, current: Option<&TicketRow>) -> pb::Counter
         number: c.number,
         name: c.name.clone(),
         service_codes: c.lines(),
-        status: counter_status_to_pb(&c.status) as i32,
+        status: counter_status_to_pb(c.status) as i32,
         staff: c.staff.clone().unwrap_or_default(),
         pause_reason: c.pause_reason.clone(),
         current_ticket_number: current.map(|t| t.number.clone()).unwrap_or_default(),

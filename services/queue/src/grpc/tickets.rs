@@ -9,6 +9,7 @@ use super::bounds::Bounded;
 use super::convert::ticket_view_to_pb;
 use super::service::{CANCELLERS, KIOSK, QueueApi, authorise, required};
 use crate::domain::policy::AheadReason;
+use crate::store::entity::TicketState;
 use crate::store::floor;
 use crate::store::read;
 
@@ -101,12 +102,12 @@ pub(super) async fn explain_position(
         }
     }
     let ticket = ticket_view_to_pb(&view, &api.public_base_url);
-    let (summary_vi, summary_en) = match view.ticket.status.as_str() {
-        "waiting" if view.ahead.is_empty() => (
+    let (summary_vi, summary_en) = match view.ticket.status {
+        TicketState::Waiting if view.ahead.is_empty() => (
             format!("Số {} là số tiếp theo được gọi.", view.ticket.number),
             format!("{} is next.", view.ticket.number),
         ),
-        "waiting" => (
+        TicketState::Waiting => (
             format!(
                 "Trước số {} còn {} người: {}. Mỗi vé ưu tiên được gọi sau tối đa {} vé thường; ai chờ quá {} phút được gọi trước.",
                 view.ticket.number,

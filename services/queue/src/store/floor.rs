@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use onestop_kit::ServiceError;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
+use super::entity::{CounterState, TicketState};
 use super::rows::{
     BoardEventRow, CounterRow, LineRow, TicketRow, WAITING_COLUMNS, WaitingRow, from_ms,
 };
@@ -17,7 +18,7 @@ use crate::domain::numbering::{new_ticket_id, service_day, ticket_number};
 use crate::domain::policy::{
     CounterView, PriorityClass, Waiting, ahead_of, choose_next, normal_since_priority_after,
 };
-use crate::domain::status::{Action, TicketStatus};
+use crate::domain::status::Action;
 
 /// What the kiosk asks for.
 #[derive(Debug, Clone)]
@@ -196,7 +197,7 @@ async fn busy_with(
 
 /// Checks that `staff` holds `counter`.
 fn held_by(counter: &CounterRow, staff: &str) -> Result<(), ServiceError> {
-    if counter.status == "closed" {
+    if counter.status == CounterState::Closed {
         return Err(ServiceError::FailedPrecondition(format!(
             "counter {} is closed; open it first",
             counter.number
@@ -291,7 +292,7 @@ pub async fn issue(
         number: ticket_number(&line.prefix, seq.last_seq),
         line_code: line.code.clone(),
         priority: input.class.code(),
-        status: TicketStatus::Waiting.as_str().into(),
+        status: TicketState::Waiting,
         phone: input.phone,
         appointment_code: input.appointment.as_ref().map(|a| a.code.clone()),
         appointment_slot: input
@@ -375,7 +376,7 @@ pub async fn call_next(
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let counter = counter_in(&tx.txn, center_id, counter_id).await?;
     held_by(&counter, staff)?;
-    if counter.status == "paused" {
+    if counter.status == CounterState::Paused {
         return Err(ServiceError::FailedPrecondition(format!(
             "counter {} is paused; open it to call",
             counter.number
@@ -590,7 +591,10 @@ pub async fn act(
                 vec![at.into(), ticket.outcome.clone().into(), ticket.dossier_codes.clone().into(), ticket.id.clone().into()],
             )
             .await?;
-            (BoardKind::Finished, call_next && counter.status == "open")
+            (
+                BoardKind::Finished,
+                call_next && counter.status == CounterState::Open,
+            )
         }
         TicketOp::Transfer {
             to_line,
@@ -667,7 +671,7 @@ pub async fn act(
     } else {
         None
     };
-    ticket.status = next_status.as_str().into();
+    ticket.status = next_status.into();
     let events = tx.commit().await?;
     let counter_number = if ticket.counter_id.as_deref() == Some(counter_id) {
         counter.number
@@ -738,7 +742,7 @@ pub async fn cancel(
         Some(c) => Some(counter_in(&tx.txn, &center_id, c).await?),
         None => None,
     };
-    ticket.status = next.as_str().into();
+    ticket.status = next.into();
     ticket.finished_at = Some(at);
     tx.event(
         event(BoardKind::WaitingChanged, Some(&ticket), counter.as_ref()),
@@ -854,10 +858,10 @@ pub async fn open_counter(
             other.number, other.center_id
         )));
     }
-    match (counter.status.as_str(), counter.staff.as_deref()) {
-        ("closed", _) => {}
+    match (counter.status, counter.staff.as_deref()) {
+        (CounterState::Closed, _) => {}
         (_, Some(holder)) if holder == staff => {
-            if counter.status == "open" {
+            if counter.status == CounterState::Open {
                 return Err(ServiceError::FailedPrecondition(format!(
                     "counter {} is already open",
                     counter.number
@@ -872,7 +876,7 @@ pub async fn open_counter(
             )));
         }
     }
-    let since = if counter.status == "closed" {
+    let since = if counter.status == CounterState::Closed {
         tx.center.policy.normal_between_priority as i32
     } else {
         counter.normal_since_priority
@@ -885,7 +889,7 @@ pub async fn open_counter(
     )
     .await?;
     log_counter(&tx, counter_id, staff, "open", "").await?;
-    counter.status = "open".into();
+    counter.status = CounterState::Open;
     counter.staff = Some(staff.into());
     counter.pause_reason.clear();
     counter.normal_since_priority = since;
@@ -909,7 +913,7 @@ pub async fn pause_counter(
     let mut tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     held_by(&counter, staff)?;
-    if counter.status != "open" {
+    if counter.status != CounterState::Open {
         return Err(ServiceError::FailedPrecondition(format!(
             "counter {} is not open",
             counter.number
@@ -922,7 +926,7 @@ pub async fn pause_counter(
     )
     .await?;
     log_counter(&tx, counter_id, staff, "paused", reason).await?;
-    counter.status = "paused".into();
+    counter.status = CounterState::Paused;
     counter.pause_reason = reason.into();
     tx.event(
         event(BoardKind::CounterPaused, None, Some(&counter)),
@@ -962,7 +966,7 @@ pub async fn close_counter(
     )
     .await?;
     log_counter(&tx, counter_id, staff, "closed", "").await?;
-    counter.status = "closed".into();
+    counter.status = CounterState::Closed;
     counter.staff = None;
     tx.event(
         event(BoardKind::CounterClosed, None, Some(&counter)),

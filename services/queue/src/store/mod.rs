@@ -1,6 +1,7 @@
 //! The queue's tables, migrations and transactions.
 
 pub mod audit;
+pub mod entity;
 pub mod floor;
 pub mod floor_txn;
 mod migration;

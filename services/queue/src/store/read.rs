@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use onestop_kit::ServiceError;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
+use super::entity::{CounterState, TicketState};
 use super::floor::counts_now;
 use super::rows::{
     BoardEventRow, Center, CounterLogRow, CounterRow, TicketRow, WAITING_COLUMNS, WaitingRow,
@@ -94,7 +95,7 @@ pub async fn ticket_view(
         estimate: None,
         counter_number,
     };
-    if view.ticket.status != "waiting" {
+    if view.ticket.status != TicketState::Waiting {
         return Ok(view);
     }
     let waiting: Vec<WaitingRow> = all(
@@ -114,7 +115,7 @@ pub async fn ticket_view(
     view.position = view.ahead.len() as i32 + 1;
     let open_for_line = counters
         .iter()
-        .filter(|c| c.status == "open" && c.lines().contains(&view.ticket.line_code))
+        .filter(|c| c.status == CounterState::Open && c.lines().contains(&view.ticket.line_code))
         .count() as u32;
     let recent = recent_service_minutes(
         &store.db,

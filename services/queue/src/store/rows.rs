@@ -108,19 +108,8 @@ impl LineRow {
     }
 }
 
-/// `queue_counters`.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct CounterRow {
-    pub center_id: String,
-    pub counter_id: String,
-    pub number: i32,
-    pub name: String,
-    pub service_codes: String,
-    pub status: String,
-    pub staff: Option<String>,
-    pub pause_reason: String,
-    pub normal_since_priority: i32,
-}
+/// `queue_counters`: the entity's model.
+pub type CounterRow = super::entity::counter::Model;
 
 impl CounterRow {
     /// Lines served, preferred first.
@@ -129,44 +118,13 @@ impl CounterRow {
     }
 }
 
-/// `queue_tickets`.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct TicketRow {
-    pub id: String,
-    pub center_id: String,
-    pub numbered_line: String,
-    pub service_day: String,
-    pub seq: i64,
-    pub number: String,
-    pub line_code: String,
-    pub priority: i32,
-    pub status: String,
-    pub phone: Option<String>,
-    pub appointment_code: Option<String>,
-    pub appointment_slot: Option<i64>,
-    pub issued_at: i64,
-    pub arrival_at: i64,
-    pub target_counter: Option<String>,
-    pub counter_id: Option<String>,
-    pub first_called_at: Option<i64>,
-    pub called_at: Option<i64>,
-    pub serving_at: Option<i64>,
-    pub finished_at: Option<i64>,
-    pub recall_count: i32,
-    pub outcome: String,
-    pub dossier_codes: String,
-    pub turn_near_sent: i32,
-    pub long_wait_sent: i32,
-    /// Keyed hash of the citizen's key (kit::citizen_key::KeyHasher); empty for tickets from before keys.
-    pub key_hash: String,
-    /// The kiosk's id for the press that issued it.
-    pub request_id: Option<String>,
-}
+/// `queue_tickets`: the entity's model.
+pub type TicketRow = super::entity::ticket::Model;
 
 impl TicketRow {
     /// Parsed status.
     pub fn status(&self) -> TicketStatus {
-        TicketStatus::parse(&self.status).unwrap_or(TicketStatus::Expired)
+        self.status.domain()
     }
 
     /// Dossier codes recorded at finish.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::entity::TicketState;
 use super::rows::{CounterLogRow, CounterRow, TicketRow};
 
 /// Totals for one line.
@@ -88,23 +89,24 @@ pub fn totals(
         t.issued += 1;
         let line = t.lines.entry(k.numbered_line.clone()).or_default();
         line.issued += 1;
-        match k.status.as_str() {
-            "done" => {
+        match k.status {
+            TicketState::Done => {
                 t.served += 1;
                 line.served += 1;
             }
-            "no_show" => {
+            TicketState::NoShow => {
                 t.no_show += 1;
                 line.no_show += 1;
             }
-            "cancelled" => t.cancelled += 1,
-            "expired" => t.expired += 1,
+            TicketState::Cancelled => t.cancelled += 1,
+            TicketState::Expired => t.expired += 1,
             _ => {}
         }
         if let Some(called) = k.first_called_at {
             waits.push(minutes(called - k.issued_at));
         }
-        if let (Some(start), Some(end), "done") = (k.serving_at, k.finished_at, k.status.as_str()) {
+        if let (Some(start), Some(end), TicketState::Done) = (k.serving_at, k.finished_at, k.status)
+        {
             line_service
                 .entry(k.line_code.clone())
                 .or_default()
