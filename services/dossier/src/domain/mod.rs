@@ -6,5 +6,4 @@ pub mod calendar;
 pub mod citizen;
 pub mod code;
 pub mod deadline;
-pub mod forms;
 pub mod status;

@@ -19,8 +19,8 @@ use crate::domain::calendar::{DayKind, DayStatus};
 use crate::domain::citizen::{Applicant, ApplicantInput, check_citizen_id};
 use crate::domain::code::{DossierCode, check_unit};
 use crate::domain::deadline::{ClockEvent, ClockState, PauseReason, due_date, explain};
-use crate::domain::forms::FormKind;
 use crate::domain::status::{Transition, apply};
+use crate::forms::FormKind;
 use crate::store::rows::{
     CenterRow, ComponentLine, DossierRow, FeedbackRow, HolidayRow, RepresentativeData,
 };
@@ -633,7 +633,7 @@ impl DossierService for DossierApi {
                     Step::new("request_payment", Transition::RequestPayment)
                         .note(format!(
                             "chờ nộp phí, lệ phí {} — fees due",
-                            crate::domain::forms::vnd(row.fee_total - row.paid)
+                            onestop_kit::format::vnd(row.fee_total - row.paid)
                         ))
                         .clock(ClockEvent::Paused {
                             at: l.now,
@@ -724,7 +724,7 @@ impl DossierService for DossierApi {
                     "new_date",
                     format!(
                         "{} không phải giờ làm việc — not within working hours on a working day",
-                        local.format("%H:%M %d/%m/%Y")
+                        onestop_kit::format::clock_date(&local)
                     ),
                 ));
             }
@@ -784,7 +784,7 @@ impl DossierService for DossierApi {
             if row.owes_fees() {
                 return Err(ServiceError::FailedPrecondition(format!(
                     "còn nợ phí, lệ phí {} — fees still owed",
-                    crate::domain::forms::vnd(row.fee_total - row.paid)
+                    onestop_kit::format::vnd(row.fee_total - row.paid)
                 )));
             }
             row.returned_at = Some(l.now.timestamp_millis());
@@ -1335,7 +1335,7 @@ impl DossierService for DossierApi {
                     "amount_vnd",
                     format!(
                         "nhiều hơn số còn phải nộp {} — more than owed",
-                        crate::domain::forms::vnd(owed)
+                        onestop_kit::format::vnd(owed)
                     ),
                 ));
             } else {
@@ -1362,7 +1362,7 @@ impl DossierService for DossierApi {
             if applied > 0 {
                 let note = format!(
                     "{method} {} biên lai/receipt {receipt}",
-                    crate::domain::forms::vnd(applied)
+                    onestop_kit::format::vnd(applied)
                 );
                 let step = if row.status == 6 && !row.owes_fees() {
                     Step::new("record_payment", Transition::RecordPayment)
@@ -1375,7 +1375,7 @@ impl DossierService for DossierApi {
             if overpaid > 0 {
                 steps.push(Step::record("record_overpayment").note(format!(
                     "nộp thừa {over}, giao dịch {receipt}: cần hoàn lại — paid {over} more than owed, transaction {receipt}: to refund",
-                    over = crate::domain::forms::vnd(overpaid)
+                    over = onestop_kit::format::vnd(overpaid)
                 )));
             }
             Ok(steps)
