@@ -10,9 +10,9 @@
 //! [`Html`] is the escaper that the templates' `askama.toml` names for `.html`
 //! templates: it writes the named entities the pages have always used.
 
-use std::fmt::{self, Display, Write};
+use std::fmt::{self, Write};
 
-use chrono::{DateTime, Datelike, TimeZone, Weekday};
+use chrono::{Datelike, Timelike, Weekday};
 
 /// Vietnamese weekday names, Monday first (as in `chrono::Weekday::num_days_from_monday`).
 pub const WEEKDAYS_VI: [&str; 7] = [
@@ -73,43 +73,28 @@ pub fn vnd_words(amount: i64) -> String {
     format!("{} đồng", vnd_digits(amount))
 }
 
-/// The date `dd/mm/yyyy`: `23/02/2026`.
-pub fn date<Tz: TimeZone>(t: &DateTime<Tz>) -> String
-where
-    Tz::Offset: Display,
-{
-    t.format("%d/%m/%Y").to_string()
+/// The date `dd/mm/yyyy`: `23/02/2026` (of a date, or of a time in the zone it is shown in).
+pub fn date(d: &impl Datelike) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
 }
 
-/// The clock time `HH:MM`: `09:00`.
-pub fn clock<Tz: TimeZone>(t: &DateTime<Tz>) -> String
-where
-    Tz::Offset: Display,
-{
-    t.format("%H:%M").to_string()
+/// The clock time `HH:MM` (24 hours): `09:00`.
+pub fn clock(t: &impl Timelike) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// `HH:MM dd/mm/yyyy`: `09:00 23/02/2026`.
-pub fn clock_date<Tz: TimeZone>(t: &DateTime<Tz>) -> String
-where
-    Tz::Offset: Display,
-{
+pub fn clock_date(t: &(impl Datelike + Timelike)) -> String {
     format!("{} {}", clock(t), date(t))
 }
 
 /// `HH:MM <weekday>, dd/mm/yyyy` in Vietnamese: `09:00 thứ Hai, 23/02/2026`.
-pub fn clock_weekday_date_vi<Tz: TimeZone>(t: &DateTime<Tz>) -> String
-where
-    Tz::Offset: Display,
-{
+pub fn clock_weekday_date_vi(t: &(impl Datelike + Timelike)) -> String {
     format!("{} {}, {}", clock(t), weekday_vi(t.weekday()), date(t))
 }
 
 /// `HH:MM <weekday>, dd/mm/yyyy` in English: `09:00 Monday, 23/02/2026`.
-pub fn clock_weekday_date_en<Tz: TimeZone>(t: &DateTime<Tz>) -> String
-where
-    Tz::Offset: Display,
-{
+pub fn clock_weekday_date_en(t: &(impl Datelike + Timelike)) -> String {
     format!("{} {}, {}", clock(t), weekday_en(t.weekday()), date(t))
 }
 
@@ -157,7 +142,7 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::FixedOffset;
+    use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
     fn vietnam(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
         FixedOffset::east_opt(7 * 3600)
@@ -212,6 +197,13 @@ mod tests {
         let sunday = vietnam(2026, 3, 15, 17, 5);
         assert_eq!(clock_weekday_date_vi(&sunday), "17:05 Chủ nhật, 15/03/2026");
         assert_eq!(weekday_vi(Weekday::Sat), "thứ Bảy");
+        assert_eq!(
+            date(&NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "05/01/2026"
+        );
+        // the same as chrono's own %d/%m/%Y and %H:%M
+        assert_eq!(date(&t), t.format("%d/%m/%Y").to_string());
+        assert_eq!(clock(&sunday), sunday.format("%H:%M").to_string());
         assert_eq!(weekday_en(Weekday::Sun), "Sunday");
         // the English names are chrono's own
         for (i, en) in WEEKDAYS_EN.iter().enumerate() {
