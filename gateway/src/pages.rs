@@ -172,4 +172,33 @@ mod tests {
             _ => panic!("working days"),
         }
     }
+
+    #[test]
+    fn fees_in_dong_one_per_line_then_the_note() {
+        let p = pb::Procedure {
+            code: "1.001193".into(),
+            name: "Đăng ký khai sinh".into(),
+            fees: vec![
+                pb::Fee {
+                    name: "Lệ phí".into(),
+                    amount_vnd: 1_500_000,
+                },
+                pb::Fee {
+                    name: "Bản sao".into(),
+                    amount_vnd: 0,
+                },
+            ],
+            fee_note: "Miễn cho trẻ em <6 tuổi".into(),
+            ..Default::default()
+        };
+        let html = procedure(&p);
+        assert!(
+            html.contains(
+                "<td>Lệ phí: 1.500.000 đồng<br>Bản sao: miễn / free<br>Miễn cho trẻ em &lt;6 tuổi</td>"
+            ),
+            "{html}"
+        );
+        assert!(html.starts_with("<!doctype html>"));
+        assert!(html.ends_with("</main></body></html>"));
+    }
 }

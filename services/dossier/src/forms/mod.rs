@@ -640,4 +640,17 @@ mod tests {
         assert!(html.contains("BỘ PHẬN MỘT CỬA"));
         assert!(!html.contains("<svg"));
     }
+
+    #[test]
+    fn each_document_ends_with_exactly_one_newline() {
+        // the templates end with an empty line for this: an editor that strips it
+        // changes the files the desk saves
+        for kind in FormKind::ALL {
+            for v in [view(), FormView::default()] {
+                let html = render(kind, &v);
+                assert!(html.ends_with("</main>\n</body>\n</html>\n"), "{kind:?}");
+                assert!(!html.ends_with("\n\n"), "{kind:?}");
+            }
+        }
+    }
 }
