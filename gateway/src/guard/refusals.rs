@@ -3,21 +3,11 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::pages::{esc, layout};
+use crate::pages::refusal;
 
 /// A refusal page: a heading in both languages and a sentence in each.
 fn page(status: StatusCode, title: (&str, &str), said: (&str, &str)) -> Response {
-    let (title_vi, title_en) = title;
-    let (vi, en) = said;
-    let body = format!(
-        "<h1>{} <span class=en>/ {}</span></h1><p>{}</p><p class=en>{}</p>\
-         <p><a href=\"/\">Về trang chủ / back to the home page</a></p>",
-        esc(title_vi),
-        esc(title_en),
-        esc(vi),
-        esc(en),
-    );
-    (status, Html(layout(title_vi, &body))).into_response()
+    (status, Html(refusal(title, said))).into_response()
 }
 
 /// 429 with `Retry-After: retry_after_secs`: the client made too many public actions.

@@ -148,11 +148,7 @@ pub fn wait(w: Option<&pb::WaitEstimate>) -> (String, String) {
 
 /// A timestamp as local `HH:MM dd/mm/yyyy` in Asia/Ho_Chi_Minh.
 pub fn local_time(t: Option<&prost_types::Timestamp>) -> String {
-    t.and_then(|t| chrono::DateTime::from_timestamp(t.seconds, 0))
-        .map(|t| {
-            t.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-                .format("%H:%M %d/%m/%Y")
-                .to_string()
-        })
+    crate::pages::in_vietnam(t)
+        .map(|t| onestop_kit::format::clock_date(&t))
         .unwrap_or_default()
 }

@@ -3,6 +3,7 @@
 //! forms, fees, ratings, feedback and statistics.
 
 pub mod domain;
+pub mod forms;
 pub mod grpc;
 pub mod housekeeping;
 pub mod store;

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod format;
 pub mod limits;
 pub mod qr;
 pub mod server;

@@ -140,25 +140,8 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 }
 
 fn weekday_label(index: usize) -> String {
-    let vi = [
-        "thứ Hai",
-        "thứ Ba",
-        "thứ Tư",
-        "thứ Năm",
-        "thứ Sáu",
-        "thứ Bảy",
-        "Chủ nhật",
-    ];
-    let en = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    format!("{} ({})", vi[index], en[index])
+    use onestop_kit::format::{WEEKDAYS_EN, WEEKDAYS_VI};
+    format!("{} ({})", WEEKDAYS_VI[index], WEEKDAYS_EN[index])
 }
 
 /// Checks one day's intervals: each non-empty, in order, not overlapping.
@@ -416,7 +399,7 @@ impl WorkCalendar {
             if let Some(before) = by_date.insert(date, day) {
                 return Err(format!(
                     "ngày {} có hai dòng (đã có «{}») — {date} appears twice (already `{}`)",
-                    date.format("%d/%m/%Y"),
+                    onestop_kit::format::date(&date),
                     before.name_vi,
                     before.kind.as_str()
                 ));

@@ -541,20 +541,13 @@ pub fn explain(cal: &WorkCalendar, ledger: &[ClockEvent]) -> Result<ClockExplana
 
 /// `09:00 thứ Hai 23/02/2026`.
 fn vi_time(cal: &WorkCalendar, t: DateTime<Utc>) -> String {
+    use onestop_kit::format::{clock, date, weekday_vi};
     let local = t.with_timezone(&cal.time_zone());
-    let weekday = [
-        "thứ Hai",
-        "thứ Ba",
-        "thứ Tư",
-        "thứ Năm",
-        "thứ Sáu",
-        "thứ Bảy",
-        "Chủ nhật",
-    ][local.weekday().num_days_from_monday() as usize];
     format!(
-        "{} {weekday} {}",
-        local.format("%H:%M"),
-        local.format("%d/%m/%Y")
+        "{} {} {}",
+        clock(&local),
+        weekday_vi(local.weekday()),
+        date(&local)
     )
 }
 

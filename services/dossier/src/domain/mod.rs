@@ -7,5 +7,4 @@ pub mod citizen;
 pub mod code;
 pub mod components;
 pub mod deadline;
-pub mod forms;
 pub mod status;

@@ -243,29 +243,22 @@ pub fn feedback(row: &FeedbackRow, now: DateTime<Utc>) -> pb::Feedback {
     }
 }
 
-/// Local date and time as printed on forms: `09:00 thứ Hai, 23/02/2026`.
+/// Local date and time as printed on forms: `09:00 (sáng) thứ Hai, 23/02/2026`.
 pub fn vi_datetime(ms: Option<i64>, tz: chrono_tz::Tz) -> String {
+    use onestop_kit::format::{clock, date, weekday_vi};
     let Some(ms) = ms else {
         return String::new();
     };
     let local = instant(ms).with_timezone(&tz);
-    let weekday = match chrono::Datelike::weekday(&local) {
-        chrono::Weekday::Mon => "thứ Hai",
-        chrono::Weekday::Tue => "thứ Ba",
-        chrono::Weekday::Wed => "thứ Tư",
-        chrono::Weekday::Thu => "thứ Năm",
-        chrono::Weekday::Fri => "thứ Sáu",
-        chrono::Weekday::Sat => "thứ Bảy",
-        chrono::Weekday::Sun => "Chủ nhật",
-    };
     let part = if chrono::Timelike::hour(&local) < 12 {
         "sáng"
     } else {
         "chiều"
     };
     format!(
-        "{} ({part}) {weekday}, {}",
-        local.format("%H:%M"),
-        local.format("%d/%m/%Y")
+        "{} ({part}) {}, {}",
+        clock(&local),
+        weekday_vi(chrono::Datelike::weekday(&local)),
+        date(&local)
     )
 }

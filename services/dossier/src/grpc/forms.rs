@@ -1,5 +1,5 @@
 //! `RenderForm`: the facts a form shows, gathered from the dossier, its history and
-//! clock, in the centre's local time; the layout is [`crate::domain::forms`].
+//! clock, in the centre's local time; the layout is [`crate::forms`].
 
 use chrono::{DateTime, Utc};
 use onestop_kit::ServiceError;
@@ -8,7 +8,7 @@ use onestop_proto::dossier::v1 as pb;
 
 use super::convert::{citizen_url, vi_datetime};
 use crate::domain::deadline::explain;
-use crate::domain::forms::{FormComponent, FormKind, FormView, render as layout};
+use crate::forms::{FormComponent, FormKind, FormView, render as layout};
 use crate::store::entity::Status;
 use crate::store::rows::{DossierRow, HistoryRow};
 use crate::store::{read, tx};

@@ -115,7 +115,7 @@ pub(super) async fn record_payment(
                 "amount_vnd",
                 format!(
                     "nhiều hơn số còn phải nộp {} — more than owed",
-                    crate::domain::forms::vnd(owed)
+                    onestop_kit::format::vnd(owed)
                 ),
             ));
         } else {
@@ -142,7 +142,7 @@ pub(super) async fn record_payment(
         if applied > 0 {
             let note = format!(
                 "{method} {} biên lai/receipt {receipt}",
-                crate::domain::forms::vnd(applied)
+                onestop_kit::format::vnd(applied)
             );
             let step = if row.status == Stored::AwaitingPayment && !row.owes_fees() {
                 Step::new("record_payment", Transition::RecordPayment)
@@ -155,7 +155,7 @@ pub(super) async fn record_payment(
         if overpaid > 0 {
             steps.push(Step::record("record_overpayment").note(format!(
                 "nộp thừa {over}, giao dịch {receipt}: cần hoàn lại — paid {over} more than owed, transaction {receipt}: to refund",
-                over = crate::domain::forms::vnd(overpaid)
+                over = onestop_kit::format::vnd(overpaid)
             )));
         }
         Ok(steps)

@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::limits;
 use super::service::{DossierApi, required, staff};
-use crate::domain::forms::FormKind;
+use crate::forms::FormKind;
 use crate::store::read;
 use crate::store::tx::{self, Step};
 

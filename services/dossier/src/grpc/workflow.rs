@@ -356,7 +356,7 @@ pub(super) async fn forward_dossier(
                 Step::new("request_payment", Transition::RequestPayment)
                     .note(format!(
                         "chờ nộp phí, lệ phí {} — fees due",
-                        crate::domain::forms::vnd(row.fee_total - row.paid)
+                        onestop_kit::format::vnd(row.fee_total - row.paid)
                     ))
                     .clock(ClockEvent::Paused {
                         at: l.now,
@@ -450,7 +450,7 @@ pub(super) async fn extend_deadline(
                 "new_date",
                 format!(
                     "{} không phải giờ làm việc — not within working hours on a working day",
-                    local.format("%H:%M %d/%m/%Y")
+                    onestop_kit::format::clock_date(&local)
                 ),
             ));
         }
@@ -512,7 +512,7 @@ pub(super) async fn return_result(
         if row.owes_fees() {
             return Err(ServiceError::FailedPrecondition(format!(
                 "còn nợ phí, lệ phí {} — fees still owed",
-                crate::domain::forms::vnd(row.fee_total - row.paid)
+                onestop_kit::format::vnd(row.fee_total - row.paid)
             )));
         }
         row.returned_at = Some(l.now.timestamp_millis());
