@@ -114,13 +114,14 @@ struct HomeQuery {
     field: String,
 }
 
+/// The HTTP status of a refused or failed call: the one table in kit.
+pub(crate) fn http_status(status: &tonic::Status) -> StatusCode {
+    StatusCode::from_u16(onestop_kit::error::http_status(status.code()))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 fn status_page(status: tonic::Status) -> Response {
-    let code = match status.code() {
-        tonic::Code::NotFound => StatusCode::NOT_FOUND,
-        tonic::Code::InvalidArgument => StatusCode::BAD_REQUEST,
-        tonic::Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    let code = http_status(&status);
     (code, Html(pages::error(code.as_u16(), status.message()))).into_response()
 }
 

@@ -36,6 +36,7 @@ use serde::Deserialize;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::Upstreams;
+use crate::http_status;
 use pages::{FieldError, Notice, RateForm, Said, seg};
 
 #[derive(Clone)]
@@ -87,18 +88,6 @@ fn not_configured() -> Response {
         )),
     )
         .into_response()
-}
-
-fn http_status(status: &tonic::Status) -> StatusCode {
-    match status.code() {
-        tonic::Code::NotFound => StatusCode::NOT_FOUND,
-        tonic::Code::InvalidArgument => StatusCode::BAD_REQUEST,
-        tonic::Code::FailedPrecondition | tonic::Code::Aborted => StatusCode::CONFLICT,
-        tonic::Code::Unauthenticated => StatusCode::UNAUTHORIZED,
-        tonic::Code::PermissionDenied => StatusCode::FORBIDDEN,
-        tonic::Code::Unavailable | tonic::Code::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
 }
 
 fn log_failure(status: &tonic::Status, code: StatusCode) {

@@ -24,11 +24,11 @@ use axum::routing::{get, post};
 use onestop_proto::queue::v1 as pb;
 use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
 use serde::Deserialize;
-use tonic::metadata::MetadataValue;
 use tonic::transport::{Channel, Endpoint};
 use tonic_types::StatusExt;
 
 use crate::Upstreams;
+use crate::http_status;
 use pages::{CenterName, KioskError, KioskForm, seg};
 
 #[derive(Clone)]
@@ -77,17 +77,6 @@ fn not_configured() -> Response {
         )),
     )
         .into_response()
-}
-
-fn http_status(status: &tonic::Status) -> StatusCode {
-    match status.code() {
-        tonic::Code::NotFound => StatusCode::NOT_FOUND,
-        tonic::Code::InvalidArgument => StatusCode::BAD_REQUEST,
-        tonic::Code::FailedPrecondition | tonic::Code::Aborted => StatusCode::CONFLICT,
-        tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => StatusCode::FORBIDDEN,
-        tonic::Code::Unavailable | tonic::Code::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
 }
 
 fn status_page(status: &tonic::Status) -> Response {
@@ -378,11 +367,13 @@ fn authorise<T>(request: &mut tonic::Request<T>, token: Option<&str>) -> Result<
     let Some(token) = token else {
         return Ok(());
     };
-    let value = MetadataValue::try_from(format!("Bearer {token}")).map_err(|_| {
-        tonic::Status::unauthenticated("the configured kiosk token is not valid ASCII")
-    })?;
-    request.metadata_mut().insert("authorization", value);
-    Ok(())
+    if onestop_kit::client::set_bearer(request, token) {
+        Ok(())
+    } else {
+        Err(tonic::Status::unauthenticated(
+            "the configured kiosk token is not valid ASCII",
+        ))
+    }
 }
 
 /// The ticket's public address, or one built from the request's host when the service

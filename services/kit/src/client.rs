@@ -31,10 +31,19 @@ impl Interceptor for Bearer {
 /// One request carrying `token` (tokens are ASCII; a token that is not is sent without).
 pub fn authorized<T>(token: &str, message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
-    if let Some(Bearer(value)) = Bearer::new(token) {
-        request.metadata_mut().insert("authorization", value);
-    }
+    set_bearer(&mut request, token);
     request
+}
+
+/// Puts `token` on `request`; `false` (and the request unchanged) when it is not ASCII.
+pub fn set_bearer<T>(request: &mut tonic::Request<T>, token: &str) -> bool {
+    match Bearer::new(token) {
+        Some(Bearer(value)) => {
+            request.metadata_mut().insert("authorization", value);
+            true
+        }
+        None => false,
+    }
 }
 
 /// The `center` claim of a JWT, read without checking the signature (the server does):

@@ -112,7 +112,8 @@ const HTTP_TABLE: &[(tonic::Code, u16)] = &[
     (tonic::Code::DataLoss, 500),
     (tonic::Code::Unimplemented, 501),
     (tonic::Code::Unavailable, 503),
-    (tonic::Code::DeadlineExceeded, 504),
+    // an upstream past its deadline is, to the browser, a service unavailable now
+    (tonic::Code::DeadlineExceeded, 503),
 ];
 
 /// The HTTP status for a gRPC code.

@@ -333,7 +333,7 @@ impl QueueApi {
                     let center = setup::center(&self.store, center_id).await?;
                     return Err(ServiceError::FailedPrecondition(format!(
                         "appointment {code} can check in from {}",
-                        from.with_timezone(&center.tz).format("%H:%M %d/%m/%Y")
+                        onestop_kit::format::clock_date(&from.with_timezone(&center.tz))
                     )));
                 }
             };

@@ -331,7 +331,7 @@ pub async fn issue(
             ticket.number.clone().into(),
             ticket.line_code.clone().into(),
             ticket.priority.into(),
-            ticket.status.clone().into(),
+            ticket.status.into(),
             ticket.phone.clone().into(),
             ticket.appointment_code.clone().into(),
             ticket.appointment_slot.into(),

@@ -9,22 +9,11 @@ use super::parse::vn;
 pub(super) fn local(t: &Option<prost_types::Timestamp>) -> String {
     t.as_ref()
         .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, t.nanos.max(0) as u32))
-        .map(|t| t.with_timezone(&vn()).format("%H:%M %d/%m/%Y").to_string())
+        .map(|t| onestop_kit::format::clock_date(&t.with_timezone(&vn())))
         .unwrap_or_default()
 }
 
-/// 1234000 → "1.234.000 đ".
-pub(super) fn vnd(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{}{out} đ", if amount < 0 { "-" } else { "" })
-}
+pub(super) use onestop_kit::format::vnd;
 
 pub(super) fn timeliness(t: i32) -> &'static str {
     match pb::Timeliness::try_from(t).unwrap_or_default() {

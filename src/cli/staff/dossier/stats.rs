@@ -75,8 +75,8 @@ impl StatsCommand {
                 let label = if group.is_empty() { "group" } else { group };
                 println!(
                     "{center} {} – {}",
-                    first.format("%d/%m/%Y"),
-                    last.format("%d/%m/%Y")
+                    onestop_kit::format::date(&first),
+                    onestop_kit::format::date(&last)
                 );
                 print_stats(label, &r);
                 if let Some(path) = csv {
