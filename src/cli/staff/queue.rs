@@ -107,6 +107,16 @@ pub enum QueueCommand {
     Stats,
 }
 
+/// What a counter does to a ticket it holds, as one `TicketActionRequest`.
+#[derive(Clone, Copy)]
+enum Act {
+    Recall,
+    NoShow,
+    Start,
+    Park,
+    Resume,
+}
+
 struct Session {
     client: QueueServiceClient<Channel>,
     center: String,
@@ -124,6 +134,19 @@ impl Session {
             counter_id: counter.to_string(),
             ticket_id: ticket,
         })
+    }
+
+    /// One of the counter's actions on the ticket it holds.
+    async fn act(&mut self, act: Act, counter: &str, ticket: String) -> anyhow::Result<pb::Ticket> {
+        let request = self.action(counter, ticket);
+        let response = match act {
+            Act::Recall => self.client.recall(request).await,
+            Act::NoShow => self.client.mark_no_show(request).await,
+            Act::Start => self.client.start_serving(request).await,
+            Act::Park => self.client.park(request).await,
+            Act::Resume => self.client.resume(request).await,
+        };
+        Ok(response.map_err(fail)?.into_inner())
     }
 
     /// The ticket given, or the one the counter holds now.
@@ -303,53 +326,23 @@ pub async fn run(
         }
         QueueCommand::Recall { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(
-                &s.client
-                    .recall(s.action(&counter, id))
-                    .await
-                    .map_err(fail)?
-                    .into_inner(),
-            );
+            print_ticket(&s.act(Act::Recall, &counter, id).await?);
         }
         QueueCommand::NoShow { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(
-                &s.client
-                    .mark_no_show(s.action(&counter, id))
-                    .await
-                    .map_err(fail)?
-                    .into_inner(),
-            );
+            print_ticket(&s.act(Act::NoShow, &counter, id).await?);
         }
         QueueCommand::Start { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(
-                &s.client
-                    .start_serving(s.action(&counter, id))
-                    .await
-                    .map_err(fail)?
-                    .into_inner(),
-            );
+            print_ticket(&s.act(Act::Start, &counter, id).await?);
         }
         QueueCommand::Park { counter, ticket } => {
             let id = s.current(&counter, ticket).await?;
-            print_ticket(
-                &s.client
-                    .park(s.action(&counter, id))
-                    .await
-                    .map_err(fail)?
-                    .into_inner(),
-            );
+            print_ticket(&s.act(Act::Park, &counter, id).await?);
             println!("  tiếp tục bằng / resume with: onestop staff resume {counter} <id above>");
         }
         QueueCommand::Resume { counter, ticket } => {
-            print_ticket(
-                &s.client
-                    .resume(s.action(&counter, ticket))
-                    .await
-                    .map_err(fail)?
-                    .into_inner(),
-            );
+            print_ticket(&s.act(Act::Resume, &counter, ticket).await?);
         }
         QueueCommand::Finish {
             counter,

@@ -350,7 +350,7 @@ pub fn render(kind: FormKind, view: &FormView) -> String {
 mod tests {
     use super::*;
     // the one formatting and escaping, under the names this file used to define
-    use onestop_kit::format::{escape_html as escape, vnd};
+    use onestop_kit::format::escape_html as escape;
 
     const SVG: &str = "<?xml version=\"1.0\" standalone=\"yes\"?><svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"240\" height=\"240\" viewBox=\"0 0 240 240\"><rect x=\"0\" y=\"0\" width=\"240\" height=\"240\" fill=\"#fff\"/><path d=\"M0 0h8v8H0z\"/></svg>";
 
@@ -564,22 +564,6 @@ mod tests {
         let html = render(FormKind::Receipt, &v);
         assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
         assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
-    }
-
-    #[test]
-    fn vnd_formats_thousands_with_dots() {
-        assert_eq!(vnd(0), "0 đ");
-        assert_eq!(vnd(5), "5 đ");
-        assert_eq!(vnd(999), "999 đ");
-        assert_eq!(vnd(1_000), "1.000 đ");
-        assert_eq!(vnd(50_000), "50.000 đ");
-        assert_eq!(vnd(1_234_567), "1.234.567 đ");
-        assert_eq!(vnd(100_000_000), "100.000.000 đ");
-        assert_eq!(vnd(-1), "-1 đ");
-        assert_eq!(vnd(-1_234), "-1.234 đ");
-        assert_eq!(vnd(-50_000), "-50.000 đ");
-        assert_eq!(vnd(i64::MIN), "-9.223.372.036.854.775.808 đ");
-        assert_eq!(vnd(i64::MAX), "9.223.372.036.854.775.807 đ");
     }
 
     #[test]
