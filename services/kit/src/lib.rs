@@ -11,6 +11,7 @@ pub mod config;
 pub mod database;
 pub mod error;
 pub mod format;
+pub mod json_text;
 pub mod limits;
 pub mod qr;
 pub mod server;

@@ -19,6 +19,7 @@ use crate::store::entity::Status as Stored;
 use crate::store::rows::{ComponentLine, DossierRow, RepresentativeData};
 use crate::store::tx::{self, Step, refused};
 use crate::store::{create, read};
+use onestop_kit::json_text::JsonText;
 
 /// The `CreateDossier` RPC.
 pub(super) async fn create_dossier(
@@ -136,17 +137,16 @@ pub(super) async fn create_dossier(
         phone: applicant.phone.unwrap_or_default(),
         email: applicant.email.unwrap_or_default(),
         address,
-        representative: serde_json::to_string(&RepresentativeData {
+        representative: JsonText(RepresentativeData {
             full_name: rep.full_name.trim().to_string(),
             citizen_id: rep.citizen_id.trim().to_string(),
             phone: rep.phone.trim().to_string(),
             relation: rep.relation.trim().to_string(),
-        })
-        .expect("serialise"),
+        }),
         channel: channel.expect("validated").into(),
-        components: serde_json::to_string(&lines).expect("serialise"),
+        components: JsonText(lines),
         fee_total: fees.iter().map(|f| f.1).sum(),
-        fees: serde_json::to_string(&fees).expect("serialise"),
+        fees: JsonText(fees),
         paid: 0,
         status: Stored::Submitted,
         stage: 1,
@@ -156,7 +156,7 @@ pub(super) async fn create_dossier(
         extended: 0,
         assignee: String::new(),
         department: String::new(),
-        missing_items: "[]".into(),
+        missing_items: JsonText(Vec::new()),
         end_reason: String::new(),
         created_at: now.timestamp_millis(),
         received_at: None,
@@ -209,7 +209,7 @@ pub(super) async fn request_supplement(
                 "liệt kê ít nhất một giấy tờ cần bổ sung — list at least one missing item",
             ));
         }
-        row.missing_items = serde_json::to_string(&items).expect("serialise");
+        row.missing_items = JsonText(items.clone());
         let step = if before_receipt {
             Step::new(
                 "request_supplement",
@@ -243,8 +243,8 @@ pub(super) async fn submit_supplement(
         let mut lines = row.component_lines();
         match_components(&mut lines, &r.provided_components, "provided_components")
             .map_err(ServiceError::from)?;
-        row.components = serde_json::to_string(&lines).expect("serialise");
-        row.missing_items = "[]".into();
+        row.components = JsonText(lines);
+        row.missing_items = JsonText(Vec::new());
         let mut step =
             Step::new("submit_supplement", Transition::SubmitSupplement).note(r.note.trim());
         if row.status == Stored::SupplementRequested {

@@ -71,7 +71,11 @@ pub mod dossier {
     // Fields are the columns of the migration, named alike; see there.
     #![allow(missing_docs)]
 
+    use onestop_kit::json_text::JsonText;
     use sea_orm::entity::prelude::*;
+
+    use crate::domain::components::ComponentLine;
+    use crate::store::rows::RepresentativeData;
 
     /// A stored dossier.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -91,13 +95,14 @@ pub mod dossier {
         pub phone: String,
         pub email: String,
         pub address: String,
-        /// JSON of [`super::super::rows::RepresentativeData`].
-        pub representative: String,
+        #[sea_orm(column_type = "Text")]
+        pub representative: JsonText<RepresentativeData>,
         pub channel: String,
-        /// JSON list of [`crate::domain::components::ComponentLine`].
-        pub components: String,
-        /// JSON list of `(name, amount)`.
-        pub fees: String,
+        #[sea_orm(column_type = "Text")]
+        pub components: JsonText<Vec<ComponentLine>>,
+        /// Fee lines `(name, amount in VND)`.
+        #[sea_orm(column_type = "Text")]
+        pub fees: JsonText<Vec<(String, i64)>>,
         pub fee_total: i64,
         pub paid: i64,
         pub status: super::Status,
@@ -108,8 +113,9 @@ pub mod dossier {
         pub extended: i32,
         pub assignee: String,
         pub department: String,
-        /// JSON list of the items a supplement asks for.
-        pub missing_items: String,
+        /// The items a supplement asks for.
+        #[sea_orm(column_type = "Text")]
+        pub missing_items: JsonText<Vec<String>>,
         pub end_reason: String,
         pub created_at: i64,
         pub received_at: Option<i64>,

@@ -16,8 +16,9 @@ pub type DossierRow = super::entity::dossier::Model;
 
 pub use crate::domain::components::ComponentLine;
 
-/// Someone acting for the applicant.
+/// Someone acting for the applicant (all empty when nobody does).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RepresentativeData {
     /// Full name.
     pub full_name: String,
@@ -58,24 +59,22 @@ impl DossierRow {
 
     /// The components list.
     pub fn component_lines(&self) -> Vec<ComponentLine> {
-        serde_json::from_str(&self.components).unwrap_or_default()
+        self.components.0.clone()
     }
 
     /// The fee lines `(name, amount)`.
     pub fn fee_lines(&self) -> Vec<(String, i64)> {
-        serde_json::from_str(&self.fees).unwrap_or_default()
+        self.fees.0.clone()
     }
 
     /// Items asked for in the last supplement request.
     pub fn missing(&self) -> Vec<String> {
-        serde_json::from_str(&self.missing_items).unwrap_or_default()
+        self.missing_items.0.clone()
     }
 
     /// The representative, if any.
     pub fn representative(&self) -> Option<RepresentativeData> {
-        serde_json::from_str::<RepresentativeData>(&self.representative)
-            .ok()
-            .filter(|r| !r.full_name.is_empty())
+        Some(self.representative.0.clone()).filter(|r| !r.full_name.is_empty())
     }
 
     /// Whether fees are still owed.

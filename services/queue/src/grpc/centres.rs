@@ -156,7 +156,7 @@ pub(super) async fn upsert_counter(
         counter_id: c.counter_id.clone(),
         number: c.number,
         name: c.name.trim().to_string(),
-        service_codes: String::new(),
+        service_codes: onestop_kit::json_text::JsonText(c.service_codes.clone()),
         status: CounterState::Closed,
         staff: None,
         pause_reason: String::new(),

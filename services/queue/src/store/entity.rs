@@ -82,6 +82,7 @@ pub mod ticket {
     // Fields are the columns of the migrations, named alike; see there.
     #![allow(missing_docs)]
 
+    use onestop_kit::json_text::JsonText;
     use sea_orm::entity::prelude::*;
 
     /// A stored ticket.
@@ -111,8 +112,9 @@ pub mod ticket {
         pub finished_at: Option<i64>,
         pub recall_count: i32,
         pub outcome: String,
-        /// JSON list of the dossier codes recorded at finish.
-        pub dossier_codes: String,
+        /// The dossier codes recorded at finish.
+        #[sea_orm(column_type = "Text")]
+        pub dossier_codes: JsonText<Vec<String>>,
         pub turn_near_sent: i32,
         pub long_wait_sent: i32,
         /// Keyed hash of the citizen's key (kit::citizen_key::KeyHasher); empty for tickets from before keys.
@@ -133,6 +135,7 @@ pub mod counter {
     // Fields are the columns of the migration, named alike; see there.
     #![allow(missing_docs)]
 
+    use onestop_kit::json_text::JsonText;
     use sea_orm::entity::prelude::*;
 
     /// A stored counter.
@@ -145,8 +148,9 @@ pub mod counter {
         pub counter_id: String,
         pub number: i32,
         pub name: String,
-        /// JSON list of the service lines served, preferred first.
-        pub service_codes: String,
+        /// The service lines served, preferred first.
+        #[sea_orm(column_type = "Text")]
+        pub service_codes: JsonText<Vec<String>>,
         pub status: super::CounterState,
         pub staff: Option<String>,
         pub pause_reason: String,

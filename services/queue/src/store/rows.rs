@@ -114,7 +114,7 @@ pub type CounterRow = super::entity::counter::Model;
 impl CounterRow {
     /// Lines served, preferred first.
     pub fn lines(&self) -> Vec<String> {
-        json_list(&self.service_codes)
+        self.service_codes.0.clone()
     }
 }
 
@@ -129,7 +129,7 @@ impl TicketRow {
 
     /// Dossier codes recorded at finish.
     pub fn dossiers(&self) -> Vec<String> {
-        json_list(&self.dossier_codes)
+        self.dossier_codes.0.clone()
     }
 }
 

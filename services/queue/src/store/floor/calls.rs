@@ -222,7 +222,7 @@ pub async fn act(
         } => {
             ticket.finished_at = Some(at);
             ticket.outcome = outcome;
-            ticket.dossier_codes = serde_json::to_string(&dossier_codes).expect("codes serialise");
+            ticket.dossier_codes = onestop_kit::json_text::JsonText(dossier_codes);
             exec(
                 &tx.txn,
                 "UPDATE queue_tickets SET status = 'done', finished_at = $1, outcome = $2, dossier_codes = $3 WHERE id = $4",

@@ -67,7 +67,7 @@ pub async fn issue(
         finished_at: None,
         recall_count: 0,
         outcome: String::new(),
-        dossier_codes: "[]".into(),
+        dossier_codes: onestop_kit::json_text::JsonText(Vec::new()),
         turn_near_sent: 0,
         long_wait_sent: 0,
         key_hash: input.key_hash.clone(),
