@@ -24,7 +24,7 @@ pub const QUEUE_SECRET: &[u8] = onestop_testkit::SECRET;
 pub const QUEUE_LINE: &str = "ho-tich";
 
 /// The real queue service (`onestop-queue`) over SQLite in a temporary folder, served
-/// by `onestop_kit::server::serve` on a local port 0 with the system clock; it stops
+/// on a local port 0 (`onestop_testkit::spawn_grpc`) with the system clock; it stops
 /// when this is dropped.
 pub struct RealQueue {
     /// Where it listens.
