@@ -1,16 +1,18 @@
 //! Shared by the end-to-end tests: `onestop up` as a child process on free ports over a
 //! fresh data folder, plain HTTP requests, and the staff client.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use onestop_proto::catalogue::v1 as pb;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use onestop_proto::queue::v1 as qpb;
 use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use onestop_testkit::{accepts, wait_until};
+
+pub use onestop_testkit::free_port;
 
 pub struct Suite {
     pub child: Child,
@@ -28,14 +30,6 @@ impl Drop for Suite {
     }
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 pub fn onestop(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_onestop"));
     cmd.arg("--data-dir")
@@ -44,17 +38,15 @@ pub fn onestop(dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// `GET path` on the local `port`: the status and the whole response as text (status
+/// line and headers included).
 pub async fn http_get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8_lossy(&response).to_string();
-    let status = text[9..12].parse().unwrap();
-    (status, text)
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let reply = onestop_testkit::http::http(addr, "GET", path, &[("Host", "localhost")], "").await;
+    (
+        reply.status,
+        String::from_utf8_lossy(&reply.raw).to_string(),
+    )
 }
 
 pub async fn start() -> Suite {
@@ -85,69 +77,82 @@ pub async fn start_with(extra: &[&str]) -> Suite {
         dossier,
         dir,
     };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if tokio::net::TcpStream::connect(("127.0.0.1", gateway))
+    let no_demo = extra.contains(&"--no-demo");
+    wait_until(
+        Duration::from_secs(60),
+        || up(gateway, catalogue, queue, no_demo),
+        || {
+            format!(
+                "onestop up did not start and seed within 60 s:\n{}\n{}",
+                suite.log("up.log"),
+                suite.log("up.err")
+            )
+        },
+    )
+    .await;
+    suite
+}
+
+/// Whether the gateway answers and (unless `no_demo`) the demo is seeded: the catalogue
+/// lists procedures and the queue has its counters.
+async fn up(gateway: u16, catalogue: u16, queue: u16, no_demo: bool) -> bool {
+    if !accepts(("127.0.0.1", gateway)).await {
+        return false;
+    }
+    if no_demo {
+        return true;
+    }
+    if let Ok(mut client) =
+        CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
+        && let Ok(r) = client
+            .list_procedures(pb::ListProceduresRequest::default())
             .await
-            .is_ok()
-        {
-            if extra.contains(&"--no-demo") {
-                return suite;
-            }
-            // seeded once the catalogue lists procedures and the queue has its counters
-            if let Ok(mut client) =
-                CatalogueServiceClient::connect(format!("http://127.0.0.1:{catalogue}")).await
-                && let Ok(r) = client
-                    .list_procedures(pb::ListProceduresRequest::default())
-                    .await
-                && r.into_inner().total_size > 0
-                && let Ok(mut queue) =
-                    QueueServiceClient::connect(format!("http://127.0.0.1:{queue}")).await
-                && let Ok(c) = queue
-                    .list_counters(qpb::ListCountersRequest {
-                        center_id: "muong-sai".into(),
-                    })
-                    .await
-                && c.into_inner().counters.len() >= 4
-            {
-                return suite;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "onestop up did not start and seed within 60 s:\n{}\n{}",
-            std::fs::read_to_string(suite.dir.path().join("up.log")).unwrap_or_default(),
-            std::fs::read_to_string(suite.dir.path().join("up.err")).unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        && r.into_inner().total_size > 0
+        && let Ok(mut queue) =
+            QueueServiceClient::connect(format!("http://127.0.0.1:{queue}")).await
+        && let Ok(c) = queue
+            .list_counters(qpb::ListCountersRequest {
+                center_id: "muong-sai".into(),
+            })
+            .await
+    {
+        c.into_inner().counters.len() >= 4
+    } else {
+        false
     }
 }
 
 impl Suite {
-    /// Runs `onestop staff …` against this suite; stdout, or a panic with stderr.
     /// Waits until the dossier service has registered the demo centre (it is seeded
     /// right after the queue).
     pub async fn wait_for_dossier_centre(&self) {
         use onestop_proto::dossier::v1 as dpb;
         use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(mut client) =
-                DossierServiceClient::connect(format!("http://127.0.0.1:{}", self.dossier)).await
+        let url = format!("http://127.0.0.1:{}", self.dossier);
+        let registered = || async {
+            if let Ok(mut client) = DossierServiceClient::connect(url.clone()).await
                 && let Ok(r) = client.list_centers(dpb::ListCentersRequest {}).await
-                && r.into_inner().centers.iter().any(|c| c.id == "muong-sai")
             {
-                return;
+                r.into_inner().centers.iter().any(|c| c.id == "muong-sai")
+            } else {
+                false
             }
-            assert!(
-                Instant::now() < deadline,
+        };
+        wait_until(Duration::from_secs(30), registered, || {
+            format!(
                 "the dossier service did not register muong-sai:\n{}",
-                std::fs::read_to_string(self.dir.path().join("up.err")).unwrap_or_default()
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+                self.log("up.err")
+            )
+        })
+        .await;
     }
 
+    /// The child's `up.log` or `up.err` so far (empty when missing).
+    pub fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+
+    /// Runs `onestop staff …` against this suite; stdout, or a panic with stderr.
     pub fn staff(&self, args: &[&str]) -> String {
         let mut all = vec!["staff"];
         all.extend_from_slice(args);

@@ -2,26 +2,25 @@
 //! server on port 0 over a fresh database — SQLite by default, PostgreSQL (a fresh
 //! schema per test) when `ONESTOP_TEST_POSTGRES_URL` is set — with a hand-set clock.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use onestop_dossier::{DossierApi, Migrator, PaymentSettings, Store};
 use onestop_kit::auth::TokenKeys;
-use onestop_kit::database::{DatabaseTarget, connect_and_migrate, drop_schema};
-use onestop_kit::server::{ServeOptions, serve};
-use onestop_kit::shutdown::{Shutdown, ShutdownTrigger};
 use onestop_kit::{Clock, Role};
 use onestop_proto::catalogue::v1 as cat;
 use onestop_proto::catalogue::v1::catalogue_service_client::CatalogueServiceClient;
 use onestop_proto::dossier::v1 as pb;
 use onestop_proto::dossier::v1::dossier_service_client::DossierServiceClient;
+use onestop_testkit::{FreshDatabase, Spawned, spawn_grpc};
 use tonic::transport::Channel;
 
-pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub use onestop_kit::client::authorized as with_token;
+pub use onestop_testkit::{SECRET, backend};
+
 pub const PAYMENT_SECRET: &[u8] = b"payment-platform-shared-secret";
 pub const CENTER: &str = "muong-sai";
 pub const UNIT: &str = "000.34.25.H57";
@@ -59,29 +58,6 @@ pub fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
-fn unique() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "{:x}{:x}{}",
-        nanos,
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-pub fn backend() -> &'static str {
-    if std::env::var("ONESTOP_TEST_POSTGRES_URL").is_ok() {
-        "postgres"
-    } else {
-        "sqlite"
-    }
-}
-
 pub struct TestDossier {
     pub client: DossierServiceClient<Channel>,
     pub addr: String,
@@ -89,18 +65,16 @@ pub struct TestDossier {
     pub clock: Clock,
     pub store: Store,
     pub catalogue_url: String,
-    trigger: ShutdownTrigger,
-    target: DatabaseTarget,
-    cleanup: Option<(String, String)>,
-    dirs: Vec<Arc<tempfile::TempDir>>,
+    server: Spawned,
+    db: FreshDatabase,
+    /// Shared by the replicas; it stops with the last of them.
+    catalogue: Arc<CatalogueServer>,
 }
 
-pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
+/// The catalogue the dossier servers read procedures from.
+struct CatalogueServer {
+    server: Spawned,
+    _db: FreshDatabase,
 }
 
 fn procedure(
@@ -147,33 +121,21 @@ fn procedure(
     }
 }
 
-/// Starts a catalogue on SQLite with the two test procedures; returns its URL.
-async fn start_catalogue(keys: &TokenKeys, dir: &tempfile::TempDir) -> String {
-    let target = DatabaseTarget {
-        url: format!("sqlite://{}/catalogue.db?mode=rwc", dir.path().display()),
-        schema: None,
-        max_connections: 4,
-    };
-    let db = connect_and_migrate::<onestop_catalogue::Migrator>(&target)
-        .await
-        .unwrap();
-    let api = onestop_catalogue::CatalogueApi::new(db, "https://ttpvhcc.test".to_string());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (_trigger, shutdown) = Shutdown::new();
-    std::mem::forget(_trigger);
-    tokio::spawn(serve(
+/// Starts a catalogue on SQLite with the two test procedures.
+async fn start_catalogue(keys: &TokenKeys) -> CatalogueServer {
+    let db = FreshDatabase::sqlite("catalogue", 4);
+    let api = onestop_catalogue::CatalogueApi::new(
+        db.migrate::<onestop_catalogue::Migrator>().await,
+        "https://ttpvhcc.test".to_string(),
+    );
+    let server = spawn_grpc(
         &[onestop_catalogue::SERVICE_NAME],
         tonic::service::Routes::new(api.into_server()),
-        listener,
-        shutdown.wait(),
-        ServeOptions {
-            request_timeout: Duration::from_secs(30),
-            keys: keys.clone(),
-        },
-    ));
-    let mut client = CatalogueServiceClient::connect(url.clone()).await.unwrap();
-    let admin = keys.issue("admin", Role::Admin, "*", chrono::Duration::hours(1));
+        keys,
+    )
+    .await;
+    let mut client = CatalogueServiceClient::new(server.channel().await);
+    let admin = onestop_testkit::token("admin", Role::Admin, "*");
     for p in [
         procedure(
             MARRIAGE,
@@ -205,41 +167,16 @@ async fn start_catalogue(keys: &TokenKeys, dir: &tempfile::TempDir) -> String {
             .await
             .unwrap();
     }
-    url
+    CatalogueServer { server, _db: db }
 }
 
 /// A dossier server over a fresh database, the demo centre registered, clock at `at`.
 pub async fn spawn_at(at: DateTime<Utc>) -> TestDossier {
-    onestop_kit::telemetry::init_for_tests();
-    let keys = TokenKeys::from_secret(SECRET);
-    let cat_dir = Arc::new(tempfile::tempdir().unwrap());
-    let catalogue_url = start_catalogue(&keys, &cat_dir).await;
-    let mut dirs = vec![cat_dir];
-    let (target, cleanup) = match std::env::var("ONESTOP_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let schema = format!("dossier_test_{}", unique());
-            (
-                DatabaseTarget {
-                    url: url.clone(),
-                    schema: Some(schema.clone()),
-                    max_connections: 8,
-                },
-                Some((url, schema)),
-            )
-        }
-        Err(_) => {
-            let dir = tempfile::tempdir().unwrap();
-            let target = DatabaseTarget {
-                url: format!("sqlite://{}/dossier.db?mode=rwc", dir.path().display()),
-                schema: None,
-                max_connections: 8,
-            };
-            dirs.push(Arc::new(dir));
-            (target, None)
-        }
-    };
+    let keys = onestop_testkit::keys();
+    let catalogue = Arc::new(start_catalogue(&keys).await);
+    let db = FreshDatabase::new("dossier", 8);
     let clock = Clock::manual(at);
-    let mut d = serve_on(target, cleanup, dirs, clock, keys, catalogue_url).await;
+    let mut d = serve_on(db, catalogue, clock, keys).await;
     d.client
         .upsert_center(d.admin(pb::UpsertCenterRequest {
             center: Some(pb::Center {
@@ -257,17 +194,13 @@ pub async fn spawn_at(at: DateTime<Utc>) -> TestDossier {
 }
 
 async fn serve_on(
-    target: DatabaseTarget,
-    cleanup: Option<(String, String)>,
-    dirs: Vec<Arc<tempfile::TempDir>>,
+    db: FreshDatabase,
+    catalogue: Arc<CatalogueServer>,
     clock: Clock,
     keys: TokenKeys,
-    catalogue_url: String,
 ) -> TestDossier {
-    let db = connect_and_migrate::<Migrator>(&target)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach the test database {}: {e}", target.url));
-    let store = Store::new(db);
+    let store = Store::new(db.migrate::<Migrator>().await);
+    let catalogue_url = catalogue.server.url.clone();
     let api = DossierApi::new(
         store.clone(),
         &catalogue_url,
@@ -279,31 +212,22 @@ async fn serve_on(
         },
     )
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = format!("http://{}", listener.local_addr().unwrap());
-    let (trigger, shutdown) = Shutdown::new();
-    tokio::spawn(serve(
+    let server = spawn_grpc(
         &[onestop_dossier::SERVICE_NAME],
         tonic::service::Routes::new(api.into_server()),
-        listener,
-        shutdown.wait(),
-        ServeOptions {
-            request_timeout: Duration::from_secs(30),
-            keys: keys.clone(),
-        },
-    ));
-    let client = DossierServiceClient::connect(addr.clone()).await.unwrap();
+        &keys,
+    )
+    .await;
     TestDossier {
-        client,
-        addr,
+        client: DossierServiceClient::new(server.channel().await),
+        addr: server.url.clone(),
         keys,
         clock,
         store,
         catalogue_url,
-        trigger,
-        target,
-        cleanup,
-        dirs,
+        server,
+        db,
+        catalogue,
     }
 }
 
@@ -311,19 +235,16 @@ impl TestDossier {
     /// A second server on the same database and catalogue, sharing the clock.
     pub async fn replica(&self) -> TestDossier {
         serve_on(
-            self.target.clone(),
-            None,
-            self.dirs.clone(),
+            self.db.share(),
+            self.catalogue.clone(),
             self.clock.clone(),
             self.keys.clone(),
-            self.catalogue_url.clone(),
         )
         .await
     }
 
     pub fn token(&self, role: Role, who: &str) -> String {
-        self.keys
-            .issue(who, role, CENTER, chrono::Duration::hours(12))
+        onestop_testkit::token(who, role, CENTER)
     }
 
     pub fn as_role<T>(&self, role: Role, who: &str, message: T) -> tonic::Request<T> {
@@ -421,10 +342,8 @@ impl TestDossier {
     }
 
     pub async fn stop(self) {
-        self.trigger.trigger();
-        if let Some((url, schema)) = &self.cleanup {
-            drop_schema(url, schema).await.unwrap();
-        }
+        self.server.stop();
+        self.db.cleanup().await;
     }
 }
 

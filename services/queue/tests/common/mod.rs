@@ -2,22 +2,22 @@
 //! PostgreSQL (a fresh schema per test) when `ONESTOP_TEST_POSTGRES_URL` is set — with
 //! a hand-set clock, and Redis fan-out when `ONESTOP_TEST_REDIS_URL` is set.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use onestop_kit::auth::TokenKeys;
-use onestop_kit::database::{DatabaseTarget, connect_and_migrate, drop_schema};
-use onestop_kit::server::{ServeOptions, serve};
-use onestop_kit::shutdown::{Shutdown, ShutdownTrigger};
 use onestop_kit::{Clock, Role};
 use onestop_proto::queue::v1 as pb;
 use onestop_proto::queue::v1::queue_service_client::QueueServiceClient;
 use onestop_queue::{Board, BoardOptions, Migrator, QueueApi, Store};
+use onestop_testkit::{FreshDatabase, Spawned, spawn_grpc, unique};
 use tonic::transport::Channel;
 
-pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub use onestop_kit::client::authorized as with_token;
+pub use onestop_testkit::{SECRET, backend, redis_url};
+
 pub const CENTER: &str = "test-centre";
 
 /// Thursday 26 November 2026, 08:00 in Asia/Ho_Chi_Minh.
@@ -32,73 +32,18 @@ pub struct TestQueue {
     pub clock: Clock,
     pub api: QueueApi,
     pub store: Store,
-    trigger: ShutdownTrigger,
-    target: DatabaseTarget,
+    server: Spawned,
+    db: FreshDatabase,
     redis: Option<String>,
     catch_up: Duration,
     namespace: String,
-    cleanup: Option<(String, String)>,
-    _dir: Option<std::sync::Arc<tempfile::TempDir>>,
-}
-
-pub fn backend() -> &'static str {
-    if std::env::var("ONESTOP_TEST_POSTGRES_URL").is_ok() {
-        "postgres"
-    } else {
-        "sqlite"
-    }
-}
-
-pub fn redis_url() -> Option<String> {
-    std::env::var("ONESTOP_TEST_REDIS_URL").ok()
-}
-
-fn unique() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "{:x}{:x}{}",
-        nanos,
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 /// A server over a fresh database; `redis` switches Redis fan-out on.
 pub async fn spawn_with(redis: Option<String>, catch_up: Duration) -> TestQueue {
-    onestop_kit::telemetry::init_for_tests();
-    let (target, cleanup, dir) = match std::env::var("ONESTOP_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let schema = format!("queue_test_{}", unique());
-            (
-                DatabaseTarget {
-                    url: url.clone(),
-                    schema: Some(schema.clone()),
-                    max_connections: 8,
-                },
-                Some((url, schema)),
-                None,
-            )
-        }
-        Err(_) => {
-            let dir = tempfile::tempdir().unwrap();
-            (
-                DatabaseTarget {
-                    url: format!("sqlite://{}/queue.db?mode=rwc", dir.path().display()),
-                    schema: None,
-                    max_connections: 8,
-                },
-                None,
-                Some(std::sync::Arc::new(dir)),
-            )
-        }
-    };
+    let db = FreshDatabase::new("queue", 8);
     let clock = Clock::manual(morning());
-    serve_on(target, cleanup, dir, clock, redis, catch_up, unique()).await
+    serve_on(db, clock, redis, catch_up, unique()).await
 }
 
 /// A server over a fresh database with the default fan-out (Redis when the
@@ -108,18 +53,13 @@ pub async fn spawn() -> TestQueue {
 }
 
 async fn serve_on(
-    target: DatabaseTarget,
-    cleanup: Option<(String, String)>,
-    dir: Option<std::sync::Arc<tempfile::TempDir>>,
+    db: FreshDatabase,
     clock: Clock,
     redis: Option<String>,
     catch_up: Duration,
     namespace: String,
 ) -> TestQueue {
-    let db = connect_and_migrate::<Migrator>(&target)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach the test database {}: {e}", target.url));
-    let store = Store::new(db);
+    let store = Store::new(db.migrate::<Migrator>().await);
     let board = Board::start(
         store.clone(),
         BoardOptions {
@@ -131,53 +71,33 @@ async fn serve_on(
     .await
     .unwrap_or_else(|e| panic!("board: {e}"));
     let api = QueueApi::new(store.clone(), board, clock.clone(), "https://ttpvhcc.test");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = format!("http://{}", listener.local_addr().unwrap());
-    let keys = TokenKeys::from_secret(SECRET);
-    let (trigger, shutdown) = Shutdown::new();
-    tokio::spawn(serve(
+    let keys = onestop_testkit::keys();
+    let server = spawn_grpc(
         &[onestop_queue::SERVICE_NAME],
         tonic::service::Routes::new(api.clone().into_server()),
-        listener,
-        shutdown.wait(),
-        ServeOptions {
-            request_timeout: Duration::from_secs(30),
-            keys: keys.clone(),
-        },
-    ));
-    let client = QueueServiceClient::connect(addr.clone()).await.unwrap();
+        &keys,
+    )
+    .await;
     TestQueue {
-        client,
-        addr,
+        client: QueueServiceClient::new(server.channel().await),
+        addr: server.url.clone(),
         keys,
         clock,
         api,
         store,
-        trigger,
-        target,
+        server,
+        db,
         redis,
         catch_up,
         namespace,
-        cleanup,
-        _dir: dir,
     }
-}
-
-pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
 }
 
 impl TestQueue {
     /// A second server on the same database (and Redis), sharing the clock.
     pub async fn replica(&self) -> TestQueue {
         serve_on(
-            self.target.clone(),
-            None,
-            self._dir.clone(),
+            self.db.share(),
             self.clock.clone(),
             self.redis.clone(),
             self.catch_up,
@@ -187,8 +107,7 @@ impl TestQueue {
     }
 
     pub fn token(&self, role: Role, who: &str) -> String {
-        self.keys
-            .issue(who, role, CENTER, chrono::Duration::hours(12))
+        onestop_testkit::token(who, role, CENTER)
     }
 
     pub fn as_role<T>(&self, role: Role, who: &str, message: T) -> tonic::Request<T> {
@@ -332,14 +251,12 @@ impl TestQueue {
             .map_or(0, |(_, s)| s)
     }
 
-    pub async fn stop(mut self) {
-        self.trigger.trigger();
-        if let Some((url, schema)) = self.cleanup.take() {
-            drop_schema(&url, &schema).await.expect("drop test schema");
-        }
+    pub async fn stop(self) {
+        self.server.stop();
+        self.db.cleanup().await;
     }
 
     pub async fn stop_replica(self) {
-        self.trigger.trigger();
+        self.server.stop();
     }
 }
