@@ -6,11 +6,9 @@ use crate::domain::import::ImportReport;
 use crate::domain::procedure::{Component, Fee, Level, OnlineLevel, RawField, RawProcedure};
 use crate::store::queries::StoredProcedure;
 
+/// A time on the wire (kit's one conversion; the catalogue keeps milliseconds).
 pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.timestamp(),
-        nanos: t.timestamp_subsec_nanos() as i32,
-    }
+    onestop_kit::wire::ts(t.timestamp_millis())
 }
 
 pub fn level_to_pb(level: Level) -> pb::Level {

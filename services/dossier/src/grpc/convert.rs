@@ -233,7 +233,7 @@ pub fn feedback(row: &FeedbackRow, now: DateTime<Utc>) -> pb::Feedback {
         contact: row.contact.clone(),
         content: row.content.clone(),
         dossier_code: row.dossier_code.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str(),
         assignee: row.assignee.clone(),
         answer: row.answer.clone(),
         received_at: Some(ts(row.received_at)),

@@ -11,7 +11,7 @@ use super::limits;
 use super::service::{DossierApi, citizen_or_staff, random_id, required, staff};
 use crate::domain::code::DossierCode;
 use crate::domain::deadline::due_date;
-use crate::store::entity::Status as Stored;
+use crate::store::entity::{FeedbackState, Status as Stored};
 use crate::store::rows::FeedbackRow;
 use crate::store::tx;
 use crate::store::{feedback, rating, read};
@@ -132,7 +132,7 @@ pub(super) async fn submit_feedback(
         contact: r.contact.trim().to_string(),
         content: r.content.trim().to_string(),
         dossier_code,
-        status: "received".into(),
+        status: FeedbackState::Received,
         assignee: String::new(),
         answer: String::new(),
         received_at: now.timestamp_millis(),

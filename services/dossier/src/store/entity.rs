@@ -144,6 +144,61 @@ pub mod dossier {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Where a citizen's feedback stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum FeedbackState {
+    /// Received, nobody on it yet.
+    #[sea_orm(string_value = "received")]
+    Received,
+    /// Given to someone to answer.
+    #[sea_orm(string_value = "assigned")]
+    Assigned,
+    /// Answered (once).
+    #[sea_orm(string_value = "answered")]
+    Answered,
+}
+
+impl FeedbackState {
+    /// The stored (and wire) name.
+    pub fn as_str(self) -> String {
+        self.to_value()
+    }
+}
+
+/// `dossier_feedback`: citizens' feedback (phản ánh, kiến nghị).
+pub mod feedback {
+    // Fields are the columns of the migration, named alike; see there.
+    #![allow(missing_docs)]
+
+    use sea_orm::entity::prelude::*;
+
+    /// A stored feedback item.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "dossier_feedback")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub center_id: String,
+        pub channel: String,
+        pub contact: String,
+        pub content: String,
+        pub dossier_code: String,
+        pub status: super::FeedbackState,
+        pub assignee: String,
+        pub answer: String,
+        pub received_at: i64,
+        pub answer_due_at: i64,
+        pub answered_at: Option<i64>,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// The columns of `dossiers`, from the entity, for raw `SELECT` and `RETURNING` lists.
 pub fn columns() -> &'static str {
     static COLUMNS: LazyLock<String> = LazyLock::new(|| {

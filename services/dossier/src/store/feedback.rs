@@ -3,63 +3,56 @@
 
 use chrono::{DateTime, Utc};
 use onestop_kit::ServiceError;
-use onestop_kit::sql::{Store, all, exec, one};
-use sea_orm::TransactionTrait;
+use onestop_kit::sql::Store;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
 
+use super::entity::{FeedbackState, feedback};
 use super::rows::FeedbackRow;
-
-const COLUMNS: &str = "id, center_id, channel, contact, content, dossier_code, status, assignee,
-    answer, received_at, answer_due_at, answered_at";
 
 /// Stores new feedback.
 pub async fn insert(store: &Store, row: &FeedbackRow) -> Result<(), ServiceError> {
     let _gate = store.gate().await;
-    exec(
-        &store.db,
-        &format!(
-            "INSERT INTO dossier_feedback ({COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        ),
-        vec![
-            row.id.clone().into(),
-            row.center_id.clone().into(),
-            row.channel.clone().into(),
-            row.contact.clone().into(),
-            row.content.clone().into(),
-            row.dossier_code.clone().into(),
-            row.status.clone().into(),
-            row.assignee.clone().into(),
-            row.answer.clone().into(),
-            row.received_at.into(),
-            row.answer_due_at.into(),
-            row.answered_at.into(),
-        ],
-    )
-    .await?;
+    feedback::Entity::insert(row.clone().into_active_model())
+        .exec_without_returning(&store.db)
+        .await?;
     Ok(())
 }
 
 /// One feedback item.
 pub async fn get(store: &Store, id: &str) -> Result<FeedbackRow, ServiceError> {
-    one(
-        &store.db,
-        &format!("SELECT {COLUMNS} FROM dossier_feedback WHERE id = $1"),
-        vec![id.into()],
-    )
-    .await?
-    .ok_or_else(|| ServiceError::NotFound(format!("feedback `{id}` — phản ánh")))
+    find(&store.db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("feedback `{id}` — phản ánh")))
+}
+
+async fn find(c: &impl ConnectionTrait, id: &str) -> Result<Option<FeedbackRow>, ServiceError> {
+    Ok(feedback::Entity::find_by_id(id).one(c).await?)
 }
 
 /// Sets the assignee (status `assigned`) unless already answered.
 pub async fn assign(store: &Store, id: &str, assignee: &str) -> Result<FeedbackRow, ServiceError> {
-    update(
-        store,
-        id,
-        "UPDATE dossier_feedback SET status = 'assigned', assignee = $2
-        WHERE id = $1 AND status <> 'answered'",
-        vec![id.into(), assignee.into()],
-    )
-    .await
+    let changed = {
+        let _gate = store.gate().await;
+        feedback::Entity::update_many()
+            .col_expr(
+                feedback::Column::Status,
+                Expr::value(FeedbackState::Assigned),
+            )
+            .col_expr(feedback::Column::Assignee, Expr::value(assignee))
+            .filter(feedback::Column::Id.eq(id))
+            .filter(feedback::Column::Status.ne(FeedbackState::Answered))
+            .exec(&store.db)
+            .await?
+            .rows_affected
+    };
+    if changed == 0 {
+        return Err(refusal(store, id).await);
+    }
+    get(store, id).await
 }
 
 /// Records the answer (status `answered`), once; an outbox event goes with it.
@@ -71,23 +64,27 @@ pub async fn answer(
 ) -> Result<FeedbackRow, ServiceError> {
     let _gate = store.gate().await;
     let txn = store.db.begin().await?;
-    let changed = exec(
-        &txn,
-        "UPDATE dossier_feedback SET status = 'answered', answer = $2, answered_at = $3
-         WHERE id = $1 AND status <> 'answered'",
-        vec![id.into(), text.into(), now.timestamp_millis().into()],
-    )
-    .await?;
+    let changed = feedback::Entity::update_many()
+        .col_expr(
+            feedback::Column::Status,
+            Expr::value(FeedbackState::Answered),
+        )
+        .col_expr(feedback::Column::Answer, Expr::value(text))
+        .col_expr(
+            feedback::Column::AnsweredAt,
+            Expr::value(now.timestamp_millis()),
+        )
+        .filter(feedback::Column::Id.eq(id))
+        .filter(feedback::Column::Status.ne(FeedbackState::Answered))
+        .exec(&txn)
+        .await?
+        .rows_affected;
     if changed == 0 {
         return Err(refusal(store, id).await);
     }
-    let row: FeedbackRow = one(
-        &txn,
-        &format!("SELECT {COLUMNS} FROM dossier_feedback WHERE id = $1"),
-        vec![id.into()],
-    )
-    .await?
-    .ok_or_else(|| ServiceError::Internal("feedback vanished".into()))?;
+    let row = find(&txn, id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("feedback vanished".into()))?;
     super::outbox::append(
         &txn,
         super::outbox::Event {
@@ -103,22 +100,6 @@ pub async fn answer(
     .await?;
     txn.commit().await?;
     Ok(row)
-}
-
-async fn update(
-    store: &Store,
-    id: &str,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
-) -> Result<FeedbackRow, ServiceError> {
-    let changed = {
-        let _gate = store.gate().await;
-        exec(&store.db, sql, values).await?
-    };
-    if changed == 0 {
-        return Err(refusal(store, id).await);
-    }
-    get(store, id).await
 }
 
 async fn refusal(store: &Store, id: &str) -> ServiceError {
@@ -138,19 +119,19 @@ pub async fn list(
     status: &str,
     overdue_at: Option<DateTime<Utc>>,
 ) -> Result<Vec<FeedbackRow>, ServiceError> {
-    let mut sql = format!("SELECT {COLUMNS} FROM dossier_feedback WHERE center_id = $1");
-    let mut values: Vec<sea_orm::Value> = vec![center_id.into()];
+    let mut query = feedback::Entity::find().filter(feedback::Column::CenterId.eq(center_id));
     if !status.is_empty() {
-        values.push(status.into());
-        sql.push_str(&format!(" AND status = ${}", values.len()));
+        query = query.filter(feedback::Column::Status.eq(status));
     }
     if let Some(at) = overdue_at {
-        values.push(at.timestamp_millis().into());
-        sql.push_str(&format!(
-            " AND status <> 'answered' AND answer_due_at < ${}",
-            values.len()
-        ));
+        query = query
+            .filter(feedback::Column::Status.ne(FeedbackState::Answered))
+            .filter(feedback::Column::AnswerDueAt.lt(at.timestamp_millis()));
     }
-    sql.push_str(" ORDER BY received_at DESC, id LIMIT 500");
-    all(&store.db, &sql, values).await
+    Ok(query
+        .order_by_desc(feedback::Column::ReceivedAt)
+        .order_by_asc(feedback::Column::Id)
+        .limit(500)
+        .all(&store.db)
+        .await?)
 }

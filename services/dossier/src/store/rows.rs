@@ -199,22 +199,8 @@ pub fn calendar_of(center: &CenterRow, rows: &[HolidayRow]) -> Result<WorkCalend
         .map_err(ServiceError::Internal)
 }
 
-/// A row of `dossier_feedback`.
-#[derive(Clone, Debug, FromQueryResult)]
-pub struct FeedbackRow {
-    pub id: String,
-    pub center_id: String,
-    pub channel: String,
-    pub contact: String,
-    pub content: String,
-    pub dossier_code: String,
-    pub status: String,
-    pub assignee: String,
-    pub answer: String,
-    pub received_at: i64,
-    pub answer_due_at: i64,
-    pub answered_at: Option<i64>,
-}
+/// A row of `dossier_feedback`: the entity's model.
+pub type FeedbackRow = super::entity::feedback::Model;
 
 /// A row of `dossier_payments`.
 #[derive(Clone, Debug, FromQueryResult)]
