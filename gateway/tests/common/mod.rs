@@ -48,6 +48,7 @@ impl RealQueue {
                 redis_url: None,
                 namespace: "gateway-test".into(),
                 catch_up_every: Duration::from_secs(1),
+                ..Default::default()
             },
         )
         .await

@@ -30,6 +30,10 @@ pub struct BoardOptions {
     pub namespace: String,
     /// How often the hub checks the database for events it did not receive.
     pub catch_up_every: Duration,
+    /// Most screens watching one centre at once on this replica.
+    pub max_watchers_per_center: usize,
+    /// Most screens watching any centre at once on this replica.
+    pub max_watchers: usize,
 }
 
 impl Default for BoardOptions {
@@ -38,6 +42,8 @@ impl Default for BoardOptions {
             redis_url: None,
             namespace: "onestop".into(),
             catch_up_every: Duration::from_secs(1),
+            max_watchers_per_center: MAX_WATCHERS_PER_CENTER,
+            max_watchers: MAX_WATCHERS,
         }
     }
 }
@@ -59,9 +65,9 @@ pub(crate) enum HubInput {
 /// Events buffered per centre for slow screens before they must re-read the database
 /// (a slow screen then catches up from the database, so this need not be large).
 const CHANNEL_CAPACITY: usize = 256;
-/// Most screens watching one centre at once on this replica.
+/// Most screens watching one centre at once on this replica, by default.
 pub const MAX_WATCHERS_PER_CENTER: usize = 500;
-/// Most screens watching any centre at once on this replica.
+/// Most screens watching any centre at once on this replica, by default.
 pub const MAX_WATCHERS: usize = 5000;
 
 type Channels = Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>>>>;
@@ -69,11 +75,12 @@ type Channels = Arc<Mutex<HashMap<String, broadcast::Sender<Arc<pb::BoardEvent>>
 /// Why a screen cannot watch now.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WatchRefused {
-    /// The centre already has [`MAX_WATCHERS_PER_CENTER`] screens on this replica.
-    #[error("centre `{0}` already has {MAX_WATCHERS_PER_CENTER} screens watching")]
+    /// The centre already has its most screens on this replica
+    /// ([`BoardOptions::max_watchers_per_center`]).
+    #[error("centre `{0}` already has as many screens watching as this server allows")]
     CenterFull(String),
-    /// This replica already serves [`MAX_WATCHERS`] screens.
-    #[error("this server already has {MAX_WATCHERS} screens watching")]
+    /// This replica already serves its most screens ([`BoardOptions::max_watchers`]).
+    #[error("this server already has as many screens watching as it allows")]
     ProcessFull,
 }
 
@@ -112,6 +119,7 @@ pub struct Board {
     channels: Channels,
     input: mpsc::UnboundedSender<HubInput>,
     redis: Option<redis_fanout::Publisher>,
+    caps: (usize, usize),
 }
 
 impl Board {
@@ -138,6 +146,7 @@ impl Board {
             channels,
             input,
             redis,
+            caps: (options.max_watchers_per_center, options.max_watchers),
         })
     }
 
@@ -147,13 +156,14 @@ impl Board {
     pub fn subscribe(&self, center_id: &str) -> Result<Watcher, WatchRefused> {
         let mut channels = self.channels.lock().expect("board lock");
         let total: usize = channels.values().map(|tx| tx.receiver_count()).sum();
-        if total >= MAX_WATCHERS {
+        let (per_center, most) = self.caps;
+        if total >= most {
             return Err(WatchRefused::ProcessFull);
         }
         let tx = channels
             .entry(center_id.to_string())
             .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0);
-        if tx.receiver_count() >= MAX_WATCHERS_PER_CENTER {
+        if tx.receiver_count() >= per_center {
             return Err(WatchRefused::CenterFull(center_id.to_string()));
         }
         Ok(Watcher {

@@ -66,6 +66,7 @@ async fn serve_on(
             redis_url: redis.clone(),
             namespace: namespace.clone(),
             catch_up_every: catch_up,
+            ..BoardOptions::default()
         },
     )
     .await
