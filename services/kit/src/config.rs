@@ -179,15 +179,20 @@ impl Config {
             };
             self.public_base_url = format!("http://{host}:{}", gateway.port());
         }
-        let host = self
+        let authority = self
             .public_base_url
             .split("://")
             .nth(1)
             .unwrap_or_default()
-            .split(['/', ':'])
+            .split('/')
             .next()
-            .unwrap_or_default()
-            .to_string();
+            .unwrap_or_default();
+        // `[::1]:8080` → `::1`; `host:8080` → `host`
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => authority.split(':').next().unwrap_or_default(),
+        }
+        .to_string();
         let loopback = |h: &str| {
             h == "localhost"
                 || h.parse::<std::net::IpAddr>()
@@ -497,6 +502,35 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_follow_the_gateway_and_warn_when_the_network_cannot_open_them() {
+        let at = |a: &str| a.parse::<std::net::SocketAddr>().unwrap();
+        let mut local = Config::default();
+        assert!(
+            local
+                .resolve_public_base_url(at("127.0.0.1:18181"))
+                .is_some()
+        );
+        assert_eq!(local.public_base_url, "http://127.0.0.1:18181");
+        let mut v6 = Config::default();
+        let warning = v6.resolve_public_base_url(at("[::1]:8080")).unwrap();
+        assert_eq!(v6.public_base_url, "http://[::1]:8080");
+        assert!(warning.contains("ONESTOP_PUBLIC_BASE_URL"));
+        let mut lan = Config {
+            public_base_url: "http://192.168.1.20:8080".into(),
+            ..Config::default()
+        };
+        let warning = lan.resolve_public_base_url(at("127.0.0.1:8080")).unwrap();
+        assert!(warning.contains("ONESTOP_BIND_HOST"));
+        let mut open = Config {
+            public_base_url: "https://ttpvhcc.example.vn".into(),
+            bind_host: "0.0.0.0".into(),
+            ..Config::default()
+        };
+        assert_eq!(open.resolve_public_base_url(at("0.0.0.0:8080")), None);
+        assert_eq!(open.public_base_url, "https://ttpvhcc.example.vn");
+    }
     use figment::providers::Serialized;
 
     fn with(key: &str, value: impl Serialize) -> Result<Config, ConfigError> {

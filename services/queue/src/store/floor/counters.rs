@@ -10,7 +10,7 @@ pub async fn open_counter(
     staff: &str,
     now: DateTime<Utc>,
 ) -> Result<(CounterRow, Events), ServiceError> {
-    let mut tx = CenterTx::begin(store, center_id, now).await?;
+    let tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     if let Some(other) = one::<CounterRow>(
         &tx.txn,
@@ -47,24 +47,11 @@ pub async fn open_counter(
     } else {
         counter.normal_since_priority
     };
-    exec(
-        &tx.txn,
-        "UPDATE queue_counters SET status = 'open', staff = $1, pause_reason = '', normal_since_priority = $2
-         WHERE center_id = $3 AND counter_id = $4",
-        vec![staff.into(), since.into(), center_id.into(), counter_id.into()],
-    )
-    .await?;
-    log_counter(&tx, counter_id, staff, "open", "").await?;
     counter.status = CounterState::Open;
     counter.staff = Some(staff.into());
     counter.pause_reason.clear();
     counter.normal_since_priority = since;
-    tx.event(
-        event(BoardKind::CounterOpened, None, Some(&counter)),
-        counts_now(&tx.txn, center_id).await?,
-    );
-    let events = tx.commit().await?;
-    Ok((counter, events))
+    settle(tx, counter, staff, BoardKind::CounterOpened).await
 }
 
 /// Pauses an open counter held by `staff`.
@@ -76,7 +63,7 @@ pub async fn pause_counter(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(CounterRow, Events), ServiceError> {
-    let mut tx = CenterTx::begin(store, center_id, now).await?;
+    let tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     held_by(&counter, staff)?;
     if counter.status != CounterState::Open {
@@ -85,21 +72,9 @@ pub async fn pause_counter(
             counter.number
         )));
     }
-    exec(
-        &tx.txn,
-        "UPDATE queue_counters SET status = 'paused', pause_reason = $1 WHERE center_id = $2 AND counter_id = $3",
-        vec![reason.into(), center_id.into(), counter_id.into()],
-    )
-    .await?;
-    log_counter(&tx, counter_id, staff, "paused", reason).await?;
     counter.status = CounterState::Paused;
     counter.pause_reason = reason.into();
-    tx.event(
-        event(BoardKind::CounterPaused, None, Some(&counter)),
-        counts_now(&tx.txn, center_id).await?,
-    );
-    let events = tx.commit().await?;
-    Ok((counter, events))
+    settle(tx, counter, staff, BoardKind::CounterPaused).await
 }
 
 /// Closes a counter held by `staff`; it must hold no called, serving or parked ticket.
@@ -110,7 +85,7 @@ pub async fn close_counter(
     staff: &str,
     now: DateTime<Utc>,
 ) -> Result<(CounterRow, Events), ServiceError> {
-    let mut tx = CenterTx::begin(store, center_id, now).await?;
+    let tx = CenterTx::begin(store, center_id, now).await?;
     let mut counter = counter_in(&tx.txn, center_id, counter_id).await?;
     held_by(&counter, staff)?;
     if let Some(t) = one::<TicketRow>(
@@ -125,42 +100,51 @@ pub async fn close_counter(
             counter.number, t.number, t.status
         )));
     }
-    exec(
-        &tx.txn,
-        "UPDATE queue_counters SET status = 'closed', staff = NULL, pause_reason = '' WHERE center_id = $1 AND counter_id = $2",
-        vec![center_id.into(), counter_id.into()],
-    )
-    .await?;
-    log_counter(&tx, counter_id, staff, "closed", "").await?;
     counter.status = CounterState::Closed;
     counter.staff = None;
-    tx.event(
-        event(BoardKind::CounterClosed, None, Some(&counter)),
-        counts_now(&tx.txn, center_id).await?,
-    );
-    let events = tx.commit().await?;
-    Ok((counter, events))
+    counter.pause_reason.clear();
+    settle(tx, counter, staff, BoardKind::CounterClosed).await
 }
 
-async fn log_counter(
-    tx: &CenterTx,
-    counter_id: &str,
+/// Writes the counter's new state, logs it for the statistics (by `staff`, with the
+/// pause reason), puts its board event on the transaction and commits: the one tail of
+/// opening, pausing and closing.
+async fn settle(
+    mut tx: CenterTx,
+    counter: CounterRow,
     staff: &str,
-    status: &str,
-    reason: &str,
-) -> Result<(), ServiceError> {
+    kind: BoardKind,
+) -> Result<(CounterRow, Events), ServiceError> {
+    exec(
+        &tx.txn,
+        "UPDATE queue_counters SET status = $1, staff = $2, pause_reason = $3,
+            normal_since_priority = $4
+         WHERE center_id = $5 AND counter_id = $6",
+        vec![
+            counter.status.into(),
+            counter.staff.clone().into(),
+            counter.pause_reason.clone().into(),
+            counter.normal_since_priority.into(),
+            counter.center_id.clone().into(),
+            counter.counter_id.clone().into(),
+        ],
+    )
+    .await?;
     exec(
         &tx.txn,
         "INSERT INTO queue_counter_log (center_id, counter_id, staff, status, reason, at) VALUES ($1, $2, $3, $4, $5, $6)",
         vec![
             tx.center.id.clone().into(),
-            counter_id.into(),
+            counter.counter_id.clone().into(),
             staff.into(),
-            status.into(),
-            reason.into(),
+            counter.status.into(),
+            counter.pause_reason.clone().into(),
             tx.now.timestamp_millis().into(),
         ],
     )
     .await?;
-    Ok(())
+    let waiting = counts_now(&tx.txn, &counter.center_id).await?;
+    tx.event(event(kind, None, Some(&counter)), waiting);
+    let events = tx.commit().await?;
+    Ok((counter, events))
 }
